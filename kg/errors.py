@@ -1,0 +1,22 @@
+"""Errors raised by conflict-kg; the CLI turns each into a one-line message."""
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every error conflict-kg raises on purpose."""
+
+
+class InputError(KgError):
+    """An input file or record cannot be read as an article."""
+
+
+class StoreError(KgError):
+    """The store cannot be opened or written."""
+
+
+class QueryError(KgError):
+    """A named query is unknown, or a query or its parameters are invalid."""
+
+
+class ExportError(KgError):
+    """The graph cannot be exported in the format asked for."""
