@@ -1,0 +1,100 @@
+"""The build: read articles, analyse each once, and write its graph to the store.
+
+Unchanged articles (same id, same content hash) are skipped before any NLP,
+so a re-run of the same input changes nothing and costs little.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kg.nlp import load_pipeline
+from kg.rdf import article_quads
+from kg.reading import Article, ReadProblem, read_articles
+from kg.resolution import content_hash, resolve_article
+from kg.store import GraphStore
+
+BATCH_SIZE = 64
+
+
+@dataclass
+class BuildReport:
+    """What a build did: articles added, replaced, unchanged, and the problems met."""
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    problems: list[ReadProblem] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """How many inputs were skipped (no article came of them)."""
+        return sum(1 for p in self.problems if p.skipped)
+
+    @property
+    def articles(self) -> int:
+        return self.added + self.replaced + self.unchanged
+
+
+def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore, report: BuildReport,
+                      on_problem: Callable[[ReadProblem], None]) -> Iterator[tuple[str, tuple[Article, str, bool]]]:
+    """Articles whose content differs from the store's, as (text, (article, hash, existed)) for nlp.pipe."""
+    for item in items:
+        if isinstance(item, ReadProblem):
+            report.problems.append(item)
+            on_problem(item)
+            continue
+        digest = content_hash(_fingerprint(item))
+        stored = store.article_hash(item.id)
+        if stored == digest:
+            report.unchanged += 1
+            continue
+        yield item.text, (item, digest, stored is not None)
+
+
+def _fingerprint(article: Article) -> str:
+    """Everything about an article that the graph depends on, as one string."""
+    return "\x1f".join(str(v or "") for v in (article.id, article.title, article.published, article.source,
+                                              article.url, article.text))
+
+
+def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, str] | None = None,
+          progress: bool | None = None, on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
+    """Read every article under ``paths`` and write each one's graph to ``store``.
+
+    Args:
+        paths: files and folders to read (see ``kg.reading``).
+        store: the store to write to.
+        columns: CSV column mapping for layouts other than FA-KES.
+        progress: show a progress bar on stderr; default: when stderr is a terminal.
+        on_problem: called with each input problem as it is met (default: ignore; all are in the report).
+    """
+    report = BuildReport()
+    on_problem = on_problem or (lambda problem: None)
+    show = sys.stderr.isatty() if progress is None else progress
+    nlp = load_pipeline()
+    pending = _changed_articles(read_articles(paths, columns=columns), store, report, on_problem)
+    bar = tqdm(desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
+    try:
+        for doc, (article, digest, existed) in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):
+            try:
+                record = resolve_article(article, doc, digest, store=store)
+            except Exception as err:  # one article's failure never costs the others
+                problem = ReadProblem(article.origin or article.id, f"not built: {type(err).__name__}: {err}")
+                report.problems.append(problem)
+                on_problem(problem)
+                continue
+            graph, own, shared = article_quads(record)
+            store.replace_graph(graph, own, shared)
+            if existed:
+                report.replaced += 1
+            else:
+                report.added += 1
+            bar.update(1)
+    finally:
+        bar.close()
+    return report

