@@ -160,9 +160,9 @@ def parse_number(text: str) -> int | None:
 _PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
 _DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
 _PATTERNS_KILLED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + _PEOPLE + r"\s+)?(?:\w+\s+){0,2}?(?:were|was|have been|had been|are|being)?\s*(?:reportedly\s+|also\s+)?" + _DEAD + r"\b", re.I),
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + _PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:were|was|have been|had been|are|being)?\s*(?:reportedly\s+|also\s+)?" + _DEAD + r"\b", re.I),
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
-    re.compile(r"\bdeath toll\b[^.]{0,30}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+    re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
 ]
 _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
@@ -378,7 +378,8 @@ class ArticleReader:
     def _event(self, trigger: Span, sent: Span, sentence: Sentence) -> EventMention | None:
         event_type = trigger.label_
         root = trigger.root
-        if event_type == "Bombing" and root.lower_.startswith("bomb") and any(t.lower_ in AIR_WORDS for t in sent):
+        if event_type == "Bombing" and trigger.text.lower() in {"bombing", "bombings", "bombardment"} \
+                and any(t.lower_ in AIR_WORDS for t in sent if not trigger.start <= t.i < trigger.end):
             event_type = "AirStrike"  # "the bombing ... by Assad's air force"
         entry = self.lexicon.trigger(event_type)
         if self._not_an_event(trigger, root, sent):
@@ -398,7 +399,7 @@ class ArticleReader:
                 return None
         date_text = self._date(trigger, sent, root)
         figures = _victims(root) if event_type == "Execution" else None
-        same_time = None if date_text else self._main_event_trigger(trigger, root)
+        same_time = self._main_event_trigger(trigger, root)
         return EventMention(event_type, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
                             tuple(participants), place, date_text, figures, same_time)
 
@@ -483,6 +484,8 @@ class ArticleReader:
                     continue
                 if (m.start, m.end) in spots and role in {"target", "place"}:
                     continue  # "strikes on Damascus", "took Damascus": the city, not the state
+                if self._is_monitor(m.ref) and role != "participant":
+                    continue  # "... on Aleppo the Syrian Observatory said": a monitor reports, it does not fight
                 if role == "agent":
                     agents.append(m.ref)
                 elif role == "target":
@@ -504,9 +507,10 @@ class ArticleReader:
         for head in heads:
             is_verb = head.pos_ in {"VERB", "AUX"}
             passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children)
+            subjects = [c for c in head.children if c.dep_ == "nsubj" and c.i < head.i]
             for child in head.children:
-                if child.i in in_trigger:
-                    continue
+                if child.i in in_trigger or (child.dep_ == "nsubj" and len(subjects) > 1 and child.i != subjects[-1].i):
+                    continue  # two subjects is a misparse: the nearer one is the verb's
                 sub = [t for t in child.subtree if t.i not in in_trigger]
                 dep = child.dep_
                 if dep in {"nsubj", "csubj"}:
@@ -666,6 +670,10 @@ class ArticleReader:
                             return found[0].ref
         return None
 
+    def _is_monitor(self, ref: str) -> bool:
+        actor = self.lexicon.actors.get(self._actor_of(ref).split("/", 1)[1])
+        return actor is not None and "Monitor" in actor.classes
+
     def _actor_of(self, ref: str) -> str:
         for m in self.mentions:
             if m.ref == ref and m.affiliation:
@@ -728,7 +736,8 @@ def _date_spans(sent: Span) -> list[Span]:
     spans = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
     taken = {i for e in spans for i in range(e.start, e.end)}
     for m in _DATE_WORDS.finditer(sent.text):
-        if m.group(0)[0].islower() and m.group(0).split()[-1].lower() in {"may", "march"}:
+        last = m.group(0).split()[-1]
+        if last in {"may", "march"}:
             continue  # "may", "march" as verbs
         span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is not None and not taken & set(range(span.start, span.end)):
@@ -745,10 +754,17 @@ def _clause_head(token: Token) -> Token:
     while token.head.i != token.i:
         if token.dep_ in CLAUSE_DEPS or (token.dep_ == "acl" and any(c.lower_ == "to" for c in token.children)):
             return token
-        if token.lower_ in TEMPORAL_MARKERS and token.dep_ in {"prep", "mark"}:
+        if token.lower_ in TEMPORAL_MARKERS and token.dep_ in {"prep", "mark"} and _opens_clause(token):
             return token  # "... killed 95 people as a delegation prepared for talks today"
         token = token.head
     return token
+
+
+def _opens_clause(marker: Token) -> bool:
+    """True for "as"/"while"/"after"... introducing a clause, not a noun ("known as the Pearl of the Desert")."""
+    if marker.dep_ == "mark" or marker.lower_ != "as":
+        return True
+    return any(g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB" for obj in marker.children for g in obj.children)
 
 
 def _after_since(ent: Span) -> bool:
@@ -806,6 +822,12 @@ def _inherited_subject(verb: Token) -> Token | None:
 
 
 def _is_duration(ent: Span) -> bool:
+    """True for what is not a point in time: "three years", "2-1/2 year", a bare count NER took for a date."""
+    text = ent.text.strip()
+    if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
+        return True
+    if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
+        return True
     words = {t.lower_ for t in ent}
     return bool(words & DURATION_WORDS) and not words & {"ago", "last", "earlier", "later"}
 

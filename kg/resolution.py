@@ -345,12 +345,18 @@ class ArticleResolver:
             if group.place is None or mention.place is None:
                 shared = self._sides([*group.agents, *group.targets, *group.participants]) & \
                     self._sides([*mention.agents, *mention.targets, *mention.participants])
-                if not shared and not (date is not None and group.date is not None):
-                    continue  # an unplaced telling joins only an event it shares a side or a date with
+                same_toll = mention.figures is not None and mention.figures.killed is not None and \
+                    any(f.killed == mention.figures.killed for f in group.figures)
+                if not shared and not same_toll and not (date is not None and group.date is not None):
+                    continue  # an unplaced telling joins only an event it shares a side, a toll or a date with
             return group
         return None
 
     def _merge(self, group: _Group, mention: EventMention, date: DateValue | None) -> None:
+        if group.type == "Battle" and self._sides(mention.agents) & self._sides(group.targets) \
+                and not self._sides(mention.agents) & self._sides(group.agents):
+            # the same battle told from the other side: "IS militants are fighting" in the SDF's battle
+            mention = replace(mention, agents=mention.targets, targets=mention.agents)
         group.mentions.append(mention)
         if mention.place and (group.place is None or self._deeper(mention.place, group.place)):
             group.place = mention.place
@@ -390,8 +396,9 @@ class ArticleResolver:
         key = self._key(group)
         place_label = self.entities[group.place].label if group.place in self.entities else None
         label = group.type + (f" in {place_label}" if place_label else "") + (f", {group.date.lexical()}" if group.date else "")
+        targets = [t for t in group.targets if self._sides([t]) - self._sides(group.agents)]
         return ResolvedEvent(key=key, type=group.type, label=label, date=group.date, place=group.place,
-                             agents=tuple(group.agents), targets=tuple(group.targets),
+                             agents=tuple(group.agents), targets=tuple(targets),
                              participants=tuple(group.participants), evidence=evidence,
                              casualties=_merged_figures(group.figures))
 
@@ -410,7 +417,7 @@ class ArticleResolver:
                 if group.date is None:
                     if known.dates:
                         continue
-                elif not known.dates or not all(group.date.compatible(d) for d in known.dates):
+                elif not known.dates or not all(_close(group.date, d) for d in known.dates):
                     continue
                 elif known.place != group.place and group.date.precision != "day":
                     continue
@@ -447,6 +454,13 @@ def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], 
     if agents_a and agents_b and not agents_a & agents_b:
         return False
     return True
+
+
+def _close(a: DateValue, b: DateValue) -> bool:
+    """Dates two reports may give for one event: compatible, or years one apart ("last year" told in January)."""
+    if a.compatible(b):
+        return True
+    return a.precision == b.precision == "year" and abs(a.year - b.year) == 1
 
 
 def _finer(a: DateValue, b: DateValue) -> bool:
