@@ -38,6 +38,8 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
                "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces")
 NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
+FORCE_ACTIONS = ("air strikes", "airstrikes", "raids", "air raids", "strikes", "shelling", "bombardment",
+                 "government forces", "regime forces", "army troops", "military aircraft")
 NEIGHBOURHOOD_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb")
 
 
@@ -129,32 +131,27 @@ class ConflictSpans:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.air_context = air_context
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = Matcher(nlp.vocab)
-        self.triggers = Matcher(nlp.vocab)  # word forms: works on any Doc
-        self.tagged_triggers = Matcher(nlp.vocab)  # lemmas and parts of speech: needs a tagged Doc
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # names and generic references, any case
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")  # acronyms, people, "<demonym> <forces>", as written
+        self.triggers = PhraseMatcher(nlp.vocab, attr="LOWER")  # multi-word triggers: works on any Doc
+        self.tagged_triggers = Matcher(nlp.vocab)  # one-word triggers by lemma and part of speech: needs tags
         make = nlp.make_doc
         for actor in lexicon.actors.values():
             self.phrases.add(f"actor|{actor.key}", [make(a) for a in _with_bare_possessives(actor.aliases)])
-            if actor.exact:
-                self.exact.add(f"actor|{actor.key}", [[{"ORTH": t.text} for t in make(a)] for a in actor.exact])
+            exact = list(actor.exact)
             if actor.demonym:
-                patterns = [[{"ORTH": actor.demonym}, *({"LOWER": w} for w in noun.split())] for noun in FORCE_NOUNS]
-                patterns += [[{"ORTH": actor.demonym}, {"LOWER": {"IN": ["air", "government", "regime", "army", "military"]}},
-                              {"LOWER": {"IN": ["strikes", "raids", "forces", "troops", "warplanes"]}}]]
-                self.exact.add(f"actor|{actor.key}", patterns)
+                exact += [f"{actor.demonym} {noun}" for noun in (*FORCE_NOUNS, *FORCE_ACTIONS)]
+            if exact:
+                self.exact.add(f"actor|{actor.key}", [make(a) for a in exact])
         for person in lexicon.people.values():
-            patterns = [[{"ORTH": t.text} for t in make(a)] for a in person.aliases]
-            patterns += [[*p[:-1], {"ORTH": p[-1]["ORTH"] + "s"}] for p in patterns]  # "Assads forces": apostrophe lost
-            self.exact.add(f"person|{person.key}", patterns)
+            names = [*person.aliases, *(a + "s" for a in person.aliases)]  # "Assads forces": apostrophe lost
+            self.exact.add(f"person|{person.key}", [make(a) for a in names])
         for phrase in lexicon.generic:
             self.phrases.add(f"generic|{phrase}", [make(phrase)])
         for entry in lexicon.triggers:
             label = f"trigger|{entry.type}"
-            for phrase in entry.phrases:
-                words = phrase.split()
-                self.triggers.add(label, [[{"LOWER": words[0]}, *({"LOWER": w} for w in words[1:])]])
-                self.tagged_triggers.add(label, [[{"LEMMA": words[0]}, *({"LOWER": w} for w in words[1:])]])
+            if entry.phrases:
+                self.triggers.add(label, [make(p) for p in entry.phrases])
             if entry.nouns:
                 nouns = sorted({*entry.nouns, *(n + "s" for n in entry.nouns if not n.endswith("s"))})
                 self.tagged_triggers.add(label, [[{"LOWER": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
