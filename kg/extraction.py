@@ -428,6 +428,9 @@ class ArticleReader:
         lex = self.lexicon
         if root.pos_ == "VERB" and root.dep_ == "acl" and root.tag_ == "VBG":
             return True  # "the coalition fighting the jihadists" describes, it does not tell
+        if trigger.label_ == "Capture" and root.pos_ == "VERB" and any(
+                c.dep_ in {"dobj", "nsubjpass"} and re.fullmatch(_PEOPLE, c.lower_) for c in root.children):
+            return True  # "civilians who were captured": people taken are not a place changing hands
         if root.tag_ == "VBG" and root.dep_ == "pcomp" and root.head.lower_ in {"of", "for"}:
             return True  # "the urgency of fighting IS": an aim, not an event
         if root.dep_ == "compound" and root.head.pos_ == "NOUN" and trigger.end <= root.head.i \
@@ -442,7 +445,7 @@ class ArticleReader:
             return True
         head = root
         for _ in range(4):
-            if head.head.i == head.i or head.dep_ in {"advcl", "relcl", "conj", "parataxis"}:
+            if head.head.i == head.i or head.dep_ in {"advcl", "relcl", "parataxis"}:
                 break
             child, head = head, head.head
             if head.lemma_.lower() in lex.governing_verbs and child.dep_ not in {"nsubj", "nsubjpass"}:
