@@ -1,7 +1,11 @@
 """The build: read articles, analyse each once, and write its graph to the store.
 
 Unchanged articles (same id, same content hash) are skipped before any NLP,
-so a re-run of the same input changes nothing and costs little.
+so a re-run of the same input changes nothing and costs little. The input is
+read in full first, so that of two articles with one id only the later one is
+built. Each article is written in one transaction: a build that is
+interrupted leaves every article fully in the store or absent, and raises
+:class:`BuildInterrupted`; running it again completes it.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from kg.errors import KgError
 from kg.nlp import load_pipeline
 from kg.rdf import article_quads
 from kg.reading import Article, ReadProblem, read_articles
@@ -19,6 +24,10 @@ from kg.resolution import content_hash, resolve_article
 from kg.store import GraphStore
 
 BATCH_SIZE = 64
+
+
+class BuildInterrupted(KgError, KeyboardInterrupt):
+    """A build was interrupted (Ctrl-C); the articles written so far are complete, the rest absent."""
 
 
 @dataclass
@@ -56,6 +65,17 @@ def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore,
         yield item.text, (item, digest, stored is not None)
 
 
+def _last_of_each_id(items: Iterable[Article | ReadProblem]) -> list[Article | ReadProblem]:
+    """Every item read, less any article that a later one with the same id replaces.
+
+    Without this, the earlier article would be written and then overwritten, and a
+    re-run would find it changed (the store holds the later one) and write it back.
+    """
+    items = list(items)
+    last = {item.id: n for n, item in enumerate(items) if isinstance(item, Article)}
+    return [item for n, item in enumerate(items) if not isinstance(item, Article) or last[item.id] == n]
+
+
 def _fingerprint(article: Article) -> str:
     """Everything about an article that the graph depends on, as one string."""
     return "\x1f".join(str(v or "") for v in (article.id, article.title, article.published, article.source,
@@ -72,12 +92,24 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
         columns: CSV column mapping for layouts other than FA-KES.
         progress: show a progress bar on stderr; default: when stderr is a terminal.
         on_problem: called with each input problem as it is met (default: ignore; all are in the report).
+
+    Raises:
+        BuildInterrupted: on KeyboardInterrupt; every article is then fully in the store or absent.
     """
     report = BuildReport()
-    on_problem = on_problem or (lambda problem: None)
+    try:
+        return _build(paths, store, columns, progress, on_problem or (lambda problem: None), report)
+    except KeyboardInterrupt:
+        raise BuildInterrupted(f"interrupted after writing {report.added + report.replaced} article(s), each "
+                               f"complete; run the same build again to finish it") from None
+
+
+def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, str] | None, progress: bool | None,
+           on_problem: Callable[[ReadProblem], None], report: BuildReport) -> BuildReport:
     show = sys.stderr.isatty() if progress is None else progress
     nlp = load_pipeline()
-    pending = _changed_articles(read_articles(paths, columns=columns), store, report, on_problem)
+    items = _last_of_each_id(read_articles(paths, columns=columns))
+    pending = _changed_articles(items, store, report, on_problem)
     bar = tqdm(desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
     try:
         for doc, (article, digest, existed) in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.resolution import KnownEvent, mint_iri, ref_iri, ref_of
-from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SPARQL_PREFIXES
+from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, SPARQL_PREFIXES
 
 DEFAULT_STORE = Path("kg-store")
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ckg.ttl"
@@ -31,15 +31,6 @@ EXPORT_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
 }
-
-
-_CANDIDATE_TAIL = """
-  ?e a ?type ; ckg:place ?place ; ckg:reportedIn ?a . FILTER(?a != ?this)
-  OPTIONAL { ?e ckg:date ?date }
-  OPTIONAL { ?e ckg:agent|ckg:target|ckg:participant ?x . OPTIONAL { ?x ckg:affiliation ?aff } BIND(COALESCE(?aff, ?x) AS ?side) }
-}"""
-_CANDIDATES_AT = "SELECT ?e ?place ?date ?side ?type ?p ?this WHERE {\n  ?e ckg:place ?p ." + _CANDIDATE_TAIL
-_CANDIDATES_INSIDE = "SELECT ?e ?place ?date ?side ?type ?p ?this WHERE {\n  ?inner ckg:locatedIn+ ?p . ?e ckg:place ?inner ." + _CANDIDATE_TAIL
 
 
 def default_store_path() -> Path:
@@ -78,7 +69,7 @@ class GraphStore:
             raise StoreError(f"{path}: no store there; build one first with `kg build PATH --store {path}`")
         try:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as err:
+        except (OSError, RuntimeError) as err:  # RuntimeError: not a store, or a corrupt one
             if "lock" in str(err).lower():
                 raise StoreError(f"{path}: the store is in use by another process (a running `kg build` or "
                                  f"`kg serve`); stop it or build into another directory with --store") from None
@@ -92,14 +83,25 @@ class GraphStore:
         return graph
 
     def load_ontology(self) -> None:
-        """(Re)load ``ontology/ckg.ttl`` into the ontology graph, in one transaction."""
+        """(Re)load ``ontology/ckg.ttl`` into the ontology graph when the graph differs from the file.
+
+        Blank nodes get canonical ids and are written with ``extend`` (an
+        ``INSERT DATA`` would mint new ones each time), so the same file gives
+        the same quads in every store and an unchanged ontology is never
+        rewritten. A changed one is dropped, then added (each step is one
+        transaction; if interrupted between, the next open loads it again).
+        """
         if not ONTOLOGY_FILE.is_file():
             return
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                 for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
+        parsed = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
+                            for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+        parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        quads = set(parsed)
         current = set(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-        if current != set(quads):
-            self.store.update(f"DROP SILENT GRAPH {ONTOLOGY_GRAPH} ;\nINSERT DATA {{ {_quad_text(quads)} }}")
+        if current != quads:
+            if current:
+                self.store.update(f"DROP SILENT GRAPH {ONTOLOGY_GRAPH}")
+            self.store.extend(quads)
 
     def close(self) -> None:
         """Flush and release the store (the lock goes with the object)."""
@@ -118,7 +120,7 @@ class GraphStore:
         update = f"DROP SILENT GRAPH {graph} ;\n" + (f"INSERT DATA {{ {body} }}" if body else "")
         try:
             self.store.update(update)
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
@@ -135,36 +137,59 @@ class GraphStore:
                                 substitutions=subs or None)
 
     def article_hash(self, article_id: str) -> str | None:
-        """The content hash stored for the article ``article_id``, or None when absent."""
-        rows = self.query("SELECT ?h ?id WHERE { ?a a ckg:Article ; dcterms:identifier ?id ; ckg:contentHash ?h } LIMIT 1",
-                          substitutions={"id": ox.Literal(article_id)})
-        for row in rows:
-            return row["h"].value
+        """The content hash stored for the article ``article_id``, or None when absent (an index lookup)."""
+        article = mint_iri("article", article_id)
+        for quad in self.store.quads_for_pattern(article, CKG.contentHash, None, article):
+            return quad.object.value
         return None
 
     def event_candidates(self, event_type: str, places: Sequence[str], *, exclude_article: str,
                          inside: bool = True) -> list[KnownEvent]:
-        """Events of ``event_type`` at one of ``places`` (or, with ``inside``, within the first), told by other articles."""
-        found: dict[str, dict] = {}
+        """Events of ``event_type`` at one of ``places`` (or, with ``inside``, within the first), told by other articles.
+
+        Index lookups only (place -> events -> their types, dates and sides), so the cost is that of the events
+        at those places, whatever the size of the store.
+        """
         this = mint_iri("article", exclude_article)
-        for n, place_ref in enumerate(places):
-            queries = [_CANDIDATES_AT] + ([_CANDIDATES_INSIDE] if inside and n == 0 else [])
-            for sparql in queries:
-                rows = self.query(sparql, substitutions={"type": CKG.term(event_type), "p": ref_iri(place_ref),
-                                                         "this": this})
-                for row in rows:
-                    entry = found.setdefault(row["e"].value, {"place": row["place"].value, "dates": set(), "sides": set()})
-                    if row["date"] is not None:
-                        entry["dates"].add(row["date"].value)
-                    if row["side"] is not None:
-                        entry["sides"].add(ref_of(row["side"].value))
-        out = []
-        for iri, entry in found.items():
-            key = (ref_of(iri) or "").partition("/")[2]
-            out.append(KnownEvent(key, event_type, ref_of(entry["place"]),
-                                  tuple(DateValue.parse(d) for d in sorted(entry["dates"])),
-                                  frozenset(s for s in entry["sides"] if s)))
-        return sorted(out, key=lambda k: k.key)
+        wanted = CKG.term(event_type)
+        place_nodes = [ref_iri(p) for p in places]
+        if inside and place_nodes:
+            place_nodes += self._places_inside(place_nodes[0])
+        out: dict[str, KnownEvent] = {}
+        for place in place_nodes:
+            told_by: dict[ox.NamedNode, set] = {}
+            for quad in self.store.quads_for_pattern(None, CKG.place, place, None):
+                told_by.setdefault(quad.subject, set()).add(quad.graph_name)
+            for event, graphs in told_by.items():
+                if graphs == {this} or not any(True for _ in self.store.quads_for_pattern(event, RDF.type, wanted, None)):
+                    continue
+                dates = {q.object.value for q in self.store.quads_for_pattern(event, CKG.date, None, None)}
+                key = (ref_of(event.value) or "").partition("/")[2]
+                out[key] = KnownEvent(key, event_type, ref_of(place.value),
+                                      tuple(DateValue.parse(d) for d in sorted(dates)), frozenset(self._sides(event)))
+        return sorted(out.values(), key=lambda k: k.key)
+
+    def _places_inside(self, place: ox.NamedNode) -> list[ox.NamedNode]:
+        """Places within ``place`` (its neighbourhoods, their parts...)."""
+        found: list[ox.NamedNode] = []
+        todo = [place]
+        while todo:
+            for quad in self.store.quads_for_pattern(None, CKG.locatedIn, todo.pop(), ENTITIES_GRAPH):
+                if quad.subject not in found:
+                    found.append(quad.subject)
+                    todo.append(quad.subject)
+        return found
+
+    def _sides(self, event: ox.NamedNode) -> set[str]:
+        """Actor refs of an event's agents, targets and participants (people stand for their affiliation)."""
+        sides: set[str] = set()
+        for role in (CKG.agent, CKG.target, CKG.participant):
+            for quad in self.store.quads_for_pattern(event, role, None, None):
+                actor = next((q.object for q in self.store.quads_for_pattern(quad.object, CKG.affiliation, None, None)),
+                             quad.object)
+                if (ref := ref_of(actor.value)) is not None:
+                    sides.add(ref)
+        return sides
 
     def counts(self) -> dict[str, int]:
         """Counts of articles, actors, people, places, events by type, and quads."""
