@@ -51,7 +51,8 @@ def main() -> None:
         sys.exit(f"bench: no corpus at {args.csv}")
     with tempfile.TemporaryDirectory() as tmp:
         source = _slice(args.csv, args.limit, Path(tmp))
-        texts = [a.text for a in read_articles([source]) if isinstance(a, Article)]
+        latest = {a.id: a.text for a in read_articles([source]) if isinstance(a, Article)}  # the build keeps the last per id
+        texts = list(latest.values())
 
         nlp = spacy.load(MODEL)
         started = time.perf_counter()

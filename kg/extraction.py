@@ -19,21 +19,20 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.figures import PEOPLE, Figures, figures_in, parse_number
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
+from kg.syntax import (SPEECH_VERBS, after_since, clause_head, date_spans, fought, inherited_subject, is_duration,
+                       noun_core, own_phrase, speaker, stand_in)
 
 AIR_WORDS = {"air", "aircraft", "airstrike", "airstrikes", "warplane", "warplanes", "jet", "jets", "helicopter",
              "helicopters", "plane", "planes", "drone", "drones", "aerial", "bomber", "bombers", "sortie"}
-FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
-SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
 TITLE_WORDS = {"president", "minister", "secretary", "envoy", "spokesman", "spokeswoman", "ambassador", "leader",
                "chief", "director", "head", "commander", "official", "general", "negotiator", "representative",
                "prime", "foreign", "defence", "defense", "king", "emir", "premier", "deputy", "mediator", "adviser"}
-AGGREGATE_WORDS = {"conflict", "war", "uprising", "revolt", "revolution", "crisis", "violence", "civil"}
 ATTACK_TYPES = ("AirStrike", "Shelling", "Bombing", "Execution", "Massacre", "Battle", "Capture", "Kidnapping", "Surrender")
 PLACE_PREPS = {"in", "at", "near", "around", "across", "outside", "inside", "into", "on", "over", "throughout", "of",
                "from", "toward", "towards"}
-DURATION_WORDS = {"years", "months", "weeks", "days", "hours", "decades", "year-old", "minutes"}
 
 
 @dataclass(frozen=True)
@@ -56,20 +55,6 @@ class EntityMention:
     label: str  # the canonical name (for people and neighbourhoods found only in text)
     affiliation: str | None = None  # person -> actor ref
     parent: str | None = None  # neighbourhood -> place ref
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Casualty figures one sentence gives, and who the article says gave them."""
-
-    killed: int | None = None
-    civilians: int | None = None
-    injured: int | None = None
-    qualifier: str = "exact"
-    source: str | None = None  # actor or person ref
-
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.killed, self.civilians, self.injured))
 
 
 @dataclass(frozen=True)
@@ -112,106 +97,6 @@ def slug(name: str) -> str:
     text = re.sub(r"[’‘'`ʿʾ]", "", text)
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text or hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
-
-
-# --------------------------------------------------------------------------- numbers
-
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-NUMBER = (r"(?:\d{1,3}(?:[,.]\d{3})+|\d+|(?:(?:" + "|".join(list(_TENS) + list(_UNITS)) +
-          r")(?:[- ](?:" + "|".join(_UNITS) + r"))?(?: hundred(?: and)?(?: (?:" + "|".join(list(_TENS) + list(_UNITS)) +
-          r")(?:[- ](?:" + "|".join(_UNITS) + r"))?)?)?(?: thousand)?)|a dozen|dozens|a hundred|hundreds)")
-QUALIFIERS = {"at least": "at least", "more than": "more than", "over": "more than", "about": "about", "around": "about",
-              "nearly": "about", "almost": "about", "some": "about", "roughly": "about", "approximately": "about",
-              "up to": "up to", "as many as": "up to", "at most": "up to"}
-QUALIFIER = r"(?:(?P<q>at least|more than|over|about|around|nearly|almost|some|roughly|approximately|up to|as many as|at most)\s+)?"
-
-
-def parse_number(text: str) -> int | None:
-    """A cardinal in digits or words, or None for vague amounts ("dozens").
-
-    >>> parse_number("195,000"), parse_number("two"), parse_number("twenty-one"), parse_number("three hundred")
-    (195000, 2, 21, 300)
-    >>> parse_number("dozens") is None
-    True
-    """
-    text = text.lower().strip()
-    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+|\d+", text):
-        return int(re.sub(r"[,.]", "", text))
-    if text in {"dozens", "hundreds", "a dozen", "a hundred"}:
-        return {"a dozen": 12, "a hundred": 100}.get(text)
-    total, current = 0, 0
-    for word in re.split(r"[\s-]+", text.replace(" and ", " ")):
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word == "thousand":
-            total += max(current, 1) * 1000
-            current = 0
-        elif word:
-            return None
-    return total + current
-
-
-_PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
-_DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
-_PATTERNS_KILLED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + _PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:were|was|have been|had been|are|being)?\s*(?:reportedly\s+|also\s+)?" + _DEAD + r"\b", re.I),
-    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
-    re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
-    re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
-]
-_PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
-                                r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
-                                r"(?P<n2>" + NUMBER +
-                                r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I)
-_PATTERN_INJURED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + _PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*(?:wounded|injured|hurt)\b", re.I),
-    re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
-]
-_AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
-                        r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b", re.I)
-
-
-def figures_in(text: str) -> Figures | None:
-    """The casualty figures a sentence gives, or None.
-
-    >>> figures_in("air strikes killed at least 95 people")
-    Figures(killed=95, civilians=None, injured=None, qualifier='at least', source=None)
-    >>> figures_in("On September 6, 53 people were killed in air strikes, among them at least 31 civilians").civilians
-    31
-    >>> figures_in("The conflict has killed more than 195,000 people") is None
-    True
-    """
-    if _AGGREGATE.search(text):
-        return None
-    killed = civilians = injured = None
-    qualifier = "exact"
-    for pattern in _PATTERNS_KILLED:
-        m = pattern.search(text)
-        if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
-            killed, qualifier = n, QUALIFIERS.get((m.group("q") or "").lower(), "exact") if "q" in m.groupdict() else "exact"
-            break
-    m = _PATTERN_CIVILIANS.search(text)
-    if m:
-        number = m.group("n") or m.group("n2")
-        q = m.group("q") if m.group("n") else m.group("q2")
-        civilians = parse_number(number)
-        if killed is None and civilians is not None and re.search(_DEAD, text, re.I):
-            qualifier = QUALIFIERS.get((q or "").lower(), "exact")
-    if killed is not None and civilians is not None and civilians > killed:
-        civilians = None
-    for pattern in _PATTERN_INJURED:
-        m = pattern.search(text)
-        if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
-            injured = n
-            break
-    figures = Figures(killed, civilians, injured, qualifier)
-    return figures if figures else None
 
 
 # --------------------------------------------------------------------------- the reader
@@ -415,7 +300,7 @@ class ArticleReader:
 
     def _main_event_trigger(self, trigger: Span, root: Token) -> str | None:
         """For an event told in an "as"/"while"/"when" clause, the trigger of the event of the main clause."""
-        clause = _clause_head(root)
+        clause = clause_head(root)
         if clause.dep_ != "advcl" or not any(c.lower_ in {"as", "while", "when"} and c.dep_ == "mark" for c in clause.children):
             return None
         main = {t.i for t in clause.head.subtree} - {t.i for t in clause.subtree}
@@ -429,7 +314,7 @@ class ArticleReader:
         if root.pos_ == "VERB" and root.dep_ == "acl" and root.tag_ == "VBG":
             return True  # "the coalition fighting the jihadists" describes, it does not tell
         if trigger.label_ == "Capture" and root.pos_ == "VERB" and any(
-                c.dep_ in {"dobj", "nsubjpass"} and re.fullmatch(_PEOPLE, c.lower_) for c in root.children):
+                c.dep_ in {"dobj", "nsubjpass"} and re.fullmatch(PEOPLE, c.lower_) for c in root.children):
             return True  # "civilians who were captured": people taken are not a place changing hands
         if root.tag_ == "VBG" and root.dep_ == "pcomp" and root.head.lower_ in {"of", "for"}:
             return True  # "the urgency of fighting IS": an aim, not an event
@@ -500,9 +385,9 @@ class ArticleReader:
 
         in_trigger = set(range(trigger.start, trigger.end))
         heads = [root] + [t for t in trigger if t.i != root.i]
-        stand_in = _stand_in(root)
-        if stand_in.i != root.i:
-            heads.append(stand_in)
+        stand = stand_in(root)
+        if stand.i != root.i:
+            heads.append(stand)
         light_verb = None
         if root.pos_ in {"NOUN", "PROPN"} and root.dep_ in {"dobj", "attr"} and root.head.pos_ in {"VERB", "AUX"}:
             light_verb = root.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
@@ -517,19 +402,19 @@ class ArticleReader:
                 sub = [t for t in child.subtree if t.i not in in_trigger]
                 dep = child.dep_
                 if dep in {"nsubj", "csubj"}:
-                    take(_noun_core(child), "participant" if object_is == "participant" else "agent")
+                    take(noun_core(child), "participant" if object_is == "participant" else "agent")
                     if object_is == "target":  # "the forces fighting Islamic State militants ..."
-                        take(_fought(child), "target")
+                        take(fought(child), "target")
                 elif dep == "nsubjpass":
-                    take(_noun_core(child), object_is if object_is != "participant" else "participant")
+                    take(noun_core(child), object_is if object_is != "participant" else "participant")
                 elif dep == "agent":
-                    take([t for c in child.children for t in _noun_core(c)], "participant" if object_is == "participant" else "agent")
+                    take([t for c in child.children for t in noun_core(c)], "participant" if object_is == "participant" else "agent")
                 elif dep in {"dobj", "attr"} and (is_verb or head.i != root.i):
                     take(sub, object_is)
                 elif dep in {"acl", "relcl"} and head.i == root.i and object_is == "target" and child.pos_ == "VERB" \
                         and any(c.lower_ == "to" for c in child.children):
                     # "the battle to uproot the extremists"
-                    take([t for o in child.children if o.dep_ == "dobj" for t in _noun_core(o)], "target")
+                    take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")
                 elif dep in {"poss", "compound", "amod", "nmod"} and head.i == root.i:
                     take(sub, "participant" if object_is == "participant" else "agent")
                 elif dep == "prep":
@@ -538,30 +423,30 @@ class ArticleReader:
                     continue
         verb = root if root.pos_ == "VERB" else light_verb
         if verb is not None and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-            subject = _inherited_subject(verb)
+            subject = inherited_subject(verb)
             if subject is not None:
-                take(_noun_core(subject), "participant" if object_is == "participant" else "agent")
+                take(noun_core(subject), "participant" if object_is == "participant" else "agent")
         if verb is not None:
             for child in verb.children:
                 if child.dep_ == "nsubj" and child.pos_ == "PRON" and not agents and not participants:
-                    speaker = _speaker(verb)  # "the SDF said they seized ..."
-                    if speaker is not None:
-                        take(_noun_core(speaker), "participant" if object_is == "participant" else "agent")
+                    teller = speaker(verb)  # "the SDF said they seized ..."
+                    if teller is not None:
+                        take(noun_core(teller), "participant" if object_is == "participant" else "agent")
                         if object_is == "target":
-                            take(_fought(speaker), "target")
+                            take(fought(teller), "target")
         after = trigger.end
         while after < len(trigger.doc) and trigger.doc[after].dep_ == "prep" and trigger.doc[after].lower_ != "by" \
                 and after < trigger.sent.end:
             after = trigger.doc[after].right_edge.i + 1
         if after < trigger.sent.end and trigger.doc[after].lower_ == "by" and not agents:
-            take(_noun_core(trigger.doc[after]), "participant" if object_is == "participant" else "agent")
+            take(noun_core(trigger.doc[after]), "participant" if object_is == "participant" else "agent")
         if not agents and not participants and verb is not None:
             before = self._actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1])
             (participants if object_is == "participant" else agents).extend(before)
         if not targets and root.pos_ == "VERB" and object_is == "target":
             targets += self._actor_just_after(trigger)
-        if stand_in.dep_ in {"nsubj"} and stand_in.head.lemma_ in {"kill", "hit", "target", "destroy", "leave"}:
-            verb = stand_in.head
+        if stand.dep_ in {"nsubj"} and stand.head.lemma_ in {"kill", "hit", "target", "destroy", "leave"}:
+            verb = stand.head
             for child in verb.children:
                 if child.dep_ == "prep":
                     self._prep(child, list(child.subtree), object_is, False, take, places)
@@ -597,7 +482,7 @@ class ArticleReader:
     def _prep(self, prep: Token, sub: list[Token], object_is: str, passive: bool, take, places: list[str]) -> None:
         word = prep.lower_
         if word == "by":
-            take([t for c in prep.children for t in _noun_core(c)], "participant" if object_is == "participant" else "agent")
+            take([t for c in prep.children for t in noun_core(c)], "participant" if object_is == "participant" else "agent")
         elif word in {"on", "against", "targeting"}:
             take(sub, "target" if object_is != "participant" else "participant")
         elif word in {"with", "between", "among"}:
@@ -644,13 +529,13 @@ class ArticleReader:
         city last year") is not the event's date; a date in the trigger's own phrase ("the bombing on
         Tuesday") or in a clause that contains it ("On Saturday, the SDF said they seized ...") is.
         """
-        dates = [e for e in _date_spans(sent) if not _is_duration(e) and not _after_since(e)]
-        own = {t.i for t in _own_phrase(root)} - set(range(trigger.start, trigger.end))
+        dates = [e for e in date_spans(sent) if not is_duration(e) and not after_since(e)]
+        own = {t.i for t in own_phrase(root)} - set(range(trigger.start, trigger.end))
         for ent in dates:
             if ent.root.i in own:
                 return ent.text
         ancestors = {root.i, *(t.i for t in root.ancestors)}
-        fitting = [e for e in dates if _clause_head(e.root).i in ancestors]
+        fitting = [e for e in dates if clause_head(e.root).i in ancestors]
         if fitting:
             return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
         return None
@@ -696,25 +581,6 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _noun_core(token: Token) -> list[Token]:
-    """A noun phrase's own words: no clauses hanging from it, no prepositional phrases but "of" ones."""
-    out = [token]
-    for child in token.children:
-        if child.dep_ in {"relcl", "acl", "advcl", "appos", "punct"}:
-            continue
-        if child.dep_ == "prep" and child.lower_ != "of":
-            continue
-        out.extend(_noun_core(child))
-    return sorted(out, key=lambda t: t.i)
-
-
-def _clause(token: Token) -> Token:
-    """The verb heading the clause a token is in (the sentence root at the latest)."""
-    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
-        token = token.head
-    return token
-
-
 def _victims(verb: Token) -> Figures | None:
     """How many people an execution verb says were put to death ("stoned to death two men", "beheaded a member")."""
     for child in verb.children:
@@ -728,111 +594,6 @@ def _victims(verb: Token) -> Figures | None:
     return None
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + _MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
-                         r"|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-                         r"|yesterday|today|tonight)\b", re.I)
-
-
-def _date_spans(sent: Span) -> list[Span]:
-    """DATE and TIME entities of a sentence, and date words NER missed ("last May" read as a title)."""
-    spans = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
-    taken = {i for e in spans for i in range(e.start, e.end)}
-    for m in _DATE_WORDS.finditer(sent.text):
-        last = m.group(0).split()[-1]
-        if last in {"may", "march"}:
-            continue  # "may", "march" as verbs
-        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
-        if span is not None and not taken & set(range(span.start, span.end)):
-            spans.append(span)
-    return sorted(spans, key=lambda s: s.start)
-
-
-TEMPORAL_MARKERS = {"as", "while", "when", "after", "before", "until", "since", "ahead"}
-CLAUSE_DEPS = {"relcl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "csubj", "pcomp"}
-
-
-def _clause_head(token: Token) -> Token:
-    """The head of the smallest clause a token is in (noun modifiers such as "known as ..." do not count)."""
-    while token.head.i != token.i:
-        if token.dep_ in CLAUSE_DEPS or (token.dep_ == "acl" and any(c.lower_ == "to" for c in token.children)):
-            return token
-        if token.lower_ in TEMPORAL_MARKERS and token.dep_ in {"prep", "mark"} and _opens_clause(token):
-            return token  # "... killed 95 people as a delegation prepared for talks today"
-        token = token.head
-    return token
-
-
-def _opens_clause(marker: Token) -> bool:
-    """True for "as"/"while"/"after"... introducing a clause, not a noun ("known as the Pearl of the Desert")."""
-    if marker.dep_ == "mark" or marker.lower_ != "as":
-        return True
-    return any(g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB" for obj in marker.children for g in obj.children)
-
-
-def _after_since(ent: Span) -> bool:
-    """True for a date that starts a duration ("since 2011", "since the outbreak of a 2011 revolt")."""
-    return any(t.lower_ == "since" and t.dep_ in {"prep", "mark"} for t in ent.root.ancestors) or \
-        (ent.start > 0 and ent.doc[ent.start - 1].lower_ == "since")
-
-
-def _own_phrase(token: Token) -> Iterator[Token]:
-    """A token's subtree without the clauses hanging from it (relative clauses, appositions, participles)."""
-    yield token
-    for child in token.children:
-        if child.dep_ not in {"relcl", "acl", "appos", "advcl", "ccomp", "parataxis", "conj"}:
-            yield from _own_phrase(child)
-
-
-def _stand_in(token: Token) -> Token:
-    """The noun that stands for a trigger in its sentence: "strikes" in "a string of strikes" is "string"."""
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN" \
-            and token.head.head.lower_ in {"string", "series", "wave", "spate", "barrage", "round", "number", "dozens", "volley"}:
-        return token.head.head
-    return token
-
-
-def _fought(noun: Token) -> list[Token]:
-    """Whom a noun phrase is said to be fighting: "the forces fighting Islamic State militants"."""
-    return [t for acl in noun.children if acl.dep_ == "acl" and acl.lemma_ in FIGHT_VERBS
-            for o in acl.children if o.dep_ == "dobj" for t in _noun_core(o)]
-
-
-def _speaker(verb: Token) -> Token | None:
-    """The subject of the speech verb a clause is reported by ("the SDF" in "the SDF said they seized")."""
-    head = verb
-    for _ in range(2):
-        if head.dep_ not in {"ccomp", "xcomp", "conj"} or head.head.i == head.i:
-            return None
-        head = head.head
-        if head.lemma_.lower() in SPEECH_VERBS:
-            subjects = [c for c in head.children if c.dep_ == "nsubj"]
-            return subjects[-1] if subjects else None
-    return None
-
-
-def _inherited_subject(verb: Token) -> Token | None:
-    """The subject a verb shares with the verb or adjective it depends on ("was due to meet", "attacked and seized")."""
-    head = verb
-    for _ in range(3):
-        if head.dep_ not in {"xcomp", "conj", "ccomp", "acomp", "pcomp", "prep", "advcl"} or head.head.i == head.i:
-            return None
-        head = head.head
-        for child in head.children:
-            if child.dep_ in {"nsubj", "nsubjpass"}:
-                return child
-    return None
-
-
-def _is_duration(ent: Span) -> bool:
-    """True for what is not a point in time: "three years", "2-1/2 year", a bare count NER took for a date."""
-    text = ent.text.strip()
-    if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
-        return True
-    if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
-        return True
-    words = {t.lower_ for t in ent}
-    return bool(words & DURATION_WORDS) and not words & {"ago", "last", "earlier", "later"}
 
 
 def _is_actorish(name: str, lexicon: Lexicon) -> bool:

@@ -4,8 +4,10 @@ Within an article, mentions of one event (headline, lead, body) become one
 event: same type, compatible place, date and sides. Across articles, an event
 joins one already in the store when its type and place match (or one place
 is inside the other at the same day), its date is compatible at the known
-precision, and its sides do not conflict; candidates are looked up by place,
-so the cost per event does not grow with the size of the store.
+precision (or, for dates known only to the year, one year apart: "last year"
+is reckoned differently by different reports), and its sides do not conflict.
+Candidates are looked up by place, so the cost per event is that of the events
+at that place, not of the store.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode
 
 from kg.dates import DateValue, resolve
-from kg.extraction import EntityMention, EventMention, Figures, FiguresMention, read_doc, slug
+from kg.extraction import EntityMention, EventMention, FiguresMention, read_doc
+from kg.figures import Figures
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
 from kg.reading import Article

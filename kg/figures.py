@@ -1,0 +1,123 @@
+"""Casualty figures in a sentence: how many killed, civilians among them, injured, and how sure.
+
+Numbers in digits or words ("63", "195,000", "two", "twenty-one"), with the
+qualifier the text gives ("at least", "more than", "about", "up to"). War
+tolls ("the conflict has killed more than 195,000 people") are not the
+figures of an event.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Casualty figures one sentence gives, and who the article says gave them."""
+
+    killed: int | None = None
+    civilians: int | None = None
+    injured: int | None = None
+    qualifier: str = "exact"
+    source: str | None = None  # actor or person ref
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.killed, self.civilians, self.injured))
+
+
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+NUMBER = (r"(?:\d{1,3}(?:[,.]\d{3})+|\d+|(?:(?:" + "|".join(list(_TENS) + list(_UNITS)) +
+          r")(?:[- ](?:" + "|".join(_UNITS) + r"))?(?: hundred(?: and)?(?: (?:" + "|".join(list(_TENS) + list(_UNITS)) +
+          r")(?:[- ](?:" + "|".join(_UNITS) + r"))?)?)?(?: thousand)?)|a dozen|dozens|a hundred|hundreds)")
+QUALIFIERS = {"at least": "at least", "more than": "more than", "over": "more than", "about": "about", "around": "about",
+              "nearly": "about", "almost": "about", "some": "about", "roughly": "about", "approximately": "about",
+              "up to": "up to", "as many as": "up to", "at most": "up to"}
+QUALIFIER = r"(?:(?P<q>at least|more than|over|about|around|nearly|almost|some|roughly|approximately|up to|as many as|at most)\s+)?"
+
+
+def parse_number(text: str) -> int | None:
+    """A cardinal in digits or words, or None for vague amounts ("dozens").
+
+    >>> parse_number("195,000"), parse_number("two"), parse_number("twenty-one"), parse_number("three hundred")
+    (195000, 2, 21, 300)
+    >>> parse_number("dozens") is None
+    True
+    """
+    text = text.lower().strip()
+    if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+|\d+", text):
+        return int(re.sub(r"[,.]", "", text))
+    if text in {"dozens", "hundreds", "a dozen", "a hundred"}:
+        return {"a dozen": 12, "a hundred": 100}.get(text)
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", text.replace(" and ", " ")):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        elif word:
+            return None
+    return total + current
+
+
+PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
+DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
+_PATTERNS_KILLED = [
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:were|was|have been|had been|are|being)?\s*(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
+    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
+    re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+    re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
+]
+_PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
+                                r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
+                                r"(?P<n2>" + NUMBER +
+                                r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I)
+_PATTERN_INJURED = [
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*(?:wounded|injured|hurt)\b", re.I),
+    re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+]
+_AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
+                        r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b", re.I)
+
+
+def figures_in(text: str) -> Figures | None:
+    """The casualty figures a sentence gives, or None.
+
+    >>> figures_in("air strikes killed at least 95 people")
+    Figures(killed=95, civilians=None, injured=None, qualifier='at least', source=None)
+    >>> figures_in("On September 6, 53 people were killed in air strikes, among them at least 31 civilians").civilians
+    31
+    >>> figures_in("The conflict has killed more than 195,000 people") is None
+    True
+    """
+    if _AGGREGATE.search(text):
+        return None
+    killed = civilians = injured = None
+    qualifier = "exact"
+    for pattern in _PATTERNS_KILLED:
+        m = pattern.search(text)
+        if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
+            killed, qualifier = n, QUALIFIERS.get((m.group("q") or "").lower(), "exact") if "q" in m.groupdict() else "exact"
+            break
+    m = _PATTERN_CIVILIANS.search(text)
+    if m:
+        number = m.group("n") or m.group("n2")
+        q = m.group("q") if m.group("n") else m.group("q2")
+        civilians = parse_number(number)
+        if killed is None and civilians is not None and re.search(DEAD, text, re.I):
+            qualifier = QUALIFIERS.get((q or "").lower(), "exact")
+    if killed is not None and civilians is not None and civilians > killed:
+        civilians = None
+    for pattern in _PATTERN_INJURED:
+        m = pattern.search(text)
+        if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
+            injured = n
+            break
+    figures = Figures(killed, civilians, injured, qualifier)
+    return figures if figures else None

@@ -1,0 +1,140 @@
+"""Reading a spaCy parse: clauses, noun phrases, subjects, speakers and the dates of a sentence.
+
+Small functions over tokens that the extractor asks "whose clause is this
+in?", "who is the subject of this verb, or of the verb it depends on?",
+"which date expressions does this sentence have?".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
+SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
+                         r"|\d{1,2}\s+(?:" + MONTHS + r")(?:\s+\d{4})?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+                         r"|yesterday|today|tonight)\b", re.I)
+DURATION_WORDS = {"years", "months", "weeks", "days", "hours", "decades", "year-old", "minutes"}
+
+
+def noun_core(token: Token) -> list[Token]:
+    """A noun phrase's own words: no clauses hanging from it, no prepositional phrases but "of" ones."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ in {"relcl", "acl", "advcl", "appos", "punct"}:
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        out.extend(noun_core(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def clause(token: Token) -> Token:
+    """The verb heading the clause a token is in (the sentence root at the latest)."""
+    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def date_spans(sent: Span) -> list[Span]:
+    """DATE and TIME entities of a sentence, and date words NER missed ("last May" read as a title)."""
+    spans = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
+    taken = {i for e in spans for i in range(e.start, e.end)}
+    for m in DATE_WORDS.finditer(sent.text):
+        last = m.group(0).split()[-1]
+        if last in {"may", "march"}:
+            continue  # "may", "march" as verbs
+        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+        if span is not None and not taken & set(range(span.start, span.end)):
+            spans.append(span)
+    return sorted(spans, key=lambda s: s.start)
+
+
+TEMPORAL_MARKERS = {"as", "while", "when", "after", "before", "until", "since", "ahead"}
+CLAUSE_DEPS = {"relcl", "advcl", "ccomp", "xcomp", "conj", "parataxis", "csubj", "pcomp"}
+
+
+def clause_head(token: Token) -> Token:
+    """The head of the smallest clause a token is in (noun modifiers such as "known as ..." do not count)."""
+    while token.head.i != token.i:
+        if token.dep_ in CLAUSE_DEPS or (token.dep_ == "acl" and any(c.lower_ == "to" for c in token.children)):
+            return token
+        if token.lower_ in TEMPORAL_MARKERS and token.dep_ in {"prep", "mark"} and opens_clause(token):
+            return token  # "... killed 95 people as a delegation prepared for talks today"
+        token = token.head
+    return token
+
+
+def opens_clause(marker: Token) -> bool:
+    """True for "as"/"while"/"after"... introducing a clause, not a noun ("known as the Pearl of the Desert")."""
+    if marker.dep_ == "mark" or marker.lower_ != "as":
+        return True
+    return any(g.dep_ in {"acl", "relcl"} and g.pos_ == "VERB" for obj in marker.children for g in obj.children)
+
+
+def after_since(ent: Span) -> bool:
+    """True for a date that starts a duration ("since 2011", "since the outbreak of a 2011 revolt")."""
+    return any(t.lower_ == "since" and t.dep_ in {"prep", "mark"} for t in ent.root.ancestors) or \
+        (ent.start > 0 and ent.doc[ent.start - 1].lower_ == "since")
+
+
+def own_phrase(token: Token) -> Iterator[Token]:
+    """A token's subtree without the clauses hanging from it (relative clauses, appositions, participles)."""
+    yield token
+    for child in token.children:
+        if child.dep_ not in {"relcl", "acl", "appos", "advcl", "ccomp", "parataxis", "conj"}:
+            yield from own_phrase(child)
+
+
+def stand_in(token: Token) -> Token:
+    """The noun that stands for a trigger in its sentence: "strikes" in "a string of strikes" is "string"."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN" \
+            and token.head.head.lower_ in {"string", "series", "wave", "spate", "barrage", "round", "number", "dozens", "volley"}:
+        return token.head.head
+    return token
+
+
+def fought(noun: Token) -> list[Token]:
+    """Whom a noun phrase is said to be fighting: "the forces fighting Islamic State militants"."""
+    return [t for acl in noun.children if acl.dep_ == "acl" and acl.lemma_ in FIGHT_VERBS
+            for o in acl.children if o.dep_ == "dobj" for t in noun_core(o)]
+
+
+def speaker(verb: Token) -> Token | None:
+    """The subject of the speech verb a clause is reported by ("the SDF" in "the SDF said they seized")."""
+    head = verb
+    for _ in range(2):
+        if head.dep_ not in {"ccomp", "xcomp", "conj"} or head.head.i == head.i:
+            return None
+        head = head.head
+        if head.lemma_.lower() in SPEECH_VERBS:
+            subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            return subjects[-1] if subjects else None
+    return None
+
+
+def inherited_subject(verb: Token) -> Token | None:
+    """The subject a verb shares with the verb or adjective it depends on ("was due to meet", "attacked and seized")."""
+    head = verb
+    for _ in range(3):
+        if head.dep_ not in {"xcomp", "conj", "ccomp", "acomp", "pcomp", "prep", "advcl"} or head.head.i == head.i:
+            return None
+        head = head.head
+        for child in head.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                return child
+    return None
+
+
+def is_duration(ent: Span) -> bool:
+    """True for what is not a point in time: "three years", "2-1/2 year", a bare count NER took for a date."""
+    text = ent.text.strip()
+    if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
+        return True
+    if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
+        return True
+    words = {t.lower_ for t in ent}
+    return bool(words & DURATION_WORDS) and not words & {"ago", "last", "earlier", "later"}
