@@ -276,7 +276,7 @@ class ArticleReader:
         agents, targets, participants, places = self._roles(trigger, root, entry.object_is)
         place = places[0] if places else self._sentence_place(sent)
         if place is None and event_type == "DiplomaticMeeting":
-            place = self._host_capital(root)
+            place = self._host_capital(trigger)
         if event_type == "DiplomaticMeeting":
             participants = _unique(agents + targets + participants)
             agents, targets = [], []
@@ -288,9 +288,9 @@ class ArticleReader:
         return EventMention(event_type, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
                             tuple(participants), place, date_text, figures, same_time)
 
-    def _host_capital(self, root: Token) -> str | None:
+    def _host_capital(self, trigger: Span) -> str | None:
         """Where talks "at the Russian foreign ministry" were held: the host state's capital."""
-        for token in [root, *root.ancestors][:3]:
+        for token in [*trigger, *list(trigger.root.ancestors)[:2]]:
             for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "at"):
                 for m in self._mentions_in(prep.subtree):
                     actor = self.lexicon.actors.get(m.ref.split("/", 1)[1]) if m.ref.startswith("actor/") else None

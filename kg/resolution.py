@@ -342,8 +342,8 @@ class ArticleResolver:
                 continue
             if date is not None and group.date is not None and not date.compatible(group.date):
                 continue
-            if not _sides_compatible(group.type, self._sides(group.agents), self._sides(group.targets),
-                                     self._sides(mention.agents), self._sides(mention.targets)):
+            if not _sides_compatible(group.type, self._sides(group.agents + group.participants), self._sides(group.targets),
+                                     self._sides(mention.agents + mention.participants), self._sides(mention.targets)):
                 continue
             if group.place is None or mention.place is None:
                 shared = self._sides([*group.agents, *group.targets, *group.participants]) & \
@@ -383,9 +383,16 @@ class ArticleResolver:
                 return
 
     def _worth_keeping(self, group: _Group) -> bool:
-        """Events need a place (meetings: two sides or a place); an event nobody can locate is not worth a node."""
+        """Whether a group is specific enough to be an event: placed, and dated or argued.
+
+        Attacks need a place below the country (or a country and a day) and a date, figures, or both an agent
+        and a target; meetings need a date or a place below the country, and two parties (or one and a place).
+        """
+        place = self._place(group.place) if group.place else None
         if group.type == "DiplomaticMeeting":
-            return len(self._sides(group.participants)) >= 2 or (group.place is not None and bool(group.participants))
+            if group.date is None and (place is None or place.kind == "country"):
+                return False  # "paid a visit to Russia", some time: not a meeting one can put on a map or a timeline
+            return len(self._sides(group.participants)) >= 2 or (place is not None and bool(group.participants))
         if group.place is None:
             return False
         place = self._place(group.place)
@@ -451,8 +458,10 @@ def _place_entity(place: Place) -> Entity:
 
 def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], agents_b: set[str], targets_b: set[str]) -> bool:
     """Two tellings may be one event unless their sides clearly differ."""
-    if event_type in {"Battle", "DiplomaticMeeting"}:
-        a, b = agents_a | targets_a, agents_b | targets_b
+    a, b = agents_a | targets_a, agents_b | targets_b
+    if event_type == "DiplomaticMeeting":  # the same talks have the same parties, whoever is named
+        return not a or not b or a <= b or b <= a
+    if event_type == "Battle":
         return not a or not b or bool(a & b)
     if agents_a and agents_b and not agents_a & agents_b:
         return False
