@@ -111,6 +111,7 @@ class ArticleReader:
         self.gazetteer = gazetteer
         self.by_token: dict[int, list[EntityMention]] = {}
         self.mentions: list[EntityMention] = []
+        self._monitor: str | None = None  # "" once looked for and not found
         self.demonyms = {a.demonym: f"actor/{a.key}" for a in lexicon.actors.values() if a.demonym}
 
     # --- entities
@@ -252,7 +253,8 @@ class ArticleReader:
             events = _one_per_type(events)
             figures = figures_in(sent.text)
             if figures:
-                figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier, self._source(sent))
+                source = self._source(sent) or self._article_monitor()
+                figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier, source)
             if events and figures and not any(e.figures for e in events):
                 carrier = next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
                 events = [EventMention(**{**e.__dict__, "figures": figures}) if e is carrier else e for e in events]
@@ -557,6 +559,13 @@ class ArticleReader:
                         if found:
                             return found[0].ref
         return None
+
+    def _article_monitor(self) -> str | None:
+        """The monitor the article attributes what it reports to ("..., according to the Observatory"), if one."""
+        if self._monitor is None:
+            sources = (self._source(sent) for sent in self.doc.sents)
+            self._monitor = next((ref for ref in sources if ref and self._is_monitor(ref)), "")
+        return self._monitor or None
 
     def _is_monitor(self, ref: str) -> bool:
         actor = self.lexicon.actors.get(self._actor_of(ref).split("/", 1)[1])

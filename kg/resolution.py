@@ -494,11 +494,20 @@ def _merged_figures(figures: list[Figures]) -> tuple[CasualtyFigures, ...]:
                 merged[i] = Figures(m.killed if m.killed is not None else f.killed,
                                     m.civilians if m.civilians is not None else f.civilians,
                                     m.injured if m.injured is not None else f.injured,
-                                    m.qualifier if m.killed is not None else f.qualifier, m.source or f.source)
+                                    _qualifier(m, f), m.source or f.source)
                 break
         else:
             merged.append(f)
     return tuple(CasualtyFigures(m.killed, m.civilians, m.injured, m.qualifier, m.source) for m in merged)
+
+
+def _qualifier(a: Figures, b: Figures) -> str:
+    """The qualifier of two agreeing tellings of a toll: a hedge ("at least 95") beats a bare number ("Kill 95")."""
+    if a.killed is None:
+        return b.qualifier
+    if b.killed == a.killed and a.qualifier == "exact":
+        return b.qualifier
+    return a.qualifier
 
 
 def resolve_article(article: Article, doc, digest: str, *, store: EventIndex | None = None,
