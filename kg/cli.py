@@ -11,6 +11,9 @@ from pathlib import Path
 import click
 
 from kg.errors import KgError
+from kg.export import FORMATS as GRAPH_FORMATS
+from kg.export import VIEWS, export_graph
+from kg.queries import RESULT_FORMATS, describe_queries, format_result, run_query
 from kg.store import EXPORT_FORMATS, GraphStore, default_store_path
 
 EXIT_ERROR = 1
@@ -50,12 +53,15 @@ def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None,
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
     from kg.build import build as run_build
 
+    mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
     try:
         store = GraphStore.open(store_path or default_store_path())
-        report = run_build(list(paths), store=store, columns=_parse_columns(columns), progress=progress,
-                           on_problem=lambda p: click.echo(f"kg: {p}", err=True))
-        counts = store.counts()
-        store.close()
+        try:
+            report = run_build(list(paths), store=store, columns=mapping, progress=progress,
+                               on_problem=lambda p: click.echo(f"kg: {p}", err=True))
+            counts = store.counts()
+        finally:
+            store.close()
     except KgError as err:
         _fail(err)
     click.echo(f"{report.articles} articles ({report.added} added, {report.replaced} replaced, "
@@ -87,17 +93,21 @@ def stats(store_path: Path | None) -> None:
 
 @cli.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="nquads", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*sorted(EXPORT_FORMATS), *GRAPH_FORMATS]), default="nquads",
+              show_default=True, help="RDF (nquads, trig, turtle, ntriples) or a graph for Gephi (gexf, graphml).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
-@click.option("--ontology/--no-ontology", default=True, show_default=True, help="Include the ontology graph.")
-def export(store_path: Path | None, fmt: str, output: Path | None, ontology: bool) -> None:
-    """Write the graph as N-Quads, TriG, Turtle or N-Triples."""
+@click.option("--view", type=click.Choice(VIEWS), default="full", show_default=True,
+              help="For gexf/graphml: every node (full), actor to actor (actors), or events and places (events).")
+@click.option("--ontology/--no-ontology", default=True, show_default=True, help="For RDF: include the ontology graph.")
+def export(store_path: Path | None, fmt: str, output: Path | None, view: str, ontology: bool) -> None:
+    """Write the graph as RDF, or as GEXF/GraphML for Gephi."""
+    target = str(output) if output is not None else sys.stdout.buffer
     try:
         store = GraphStore.open(store_path or default_store_path(), read_only=True)
-        if output is None:
-            store.dump(sys.stdout.buffer, fmt, ontology=ontology)
+        if fmt in GRAPH_FORMATS:
+            export_graph(store, target, fmt=fmt, view=view)
         else:
-            store.dump(str(output), fmt, ontology=ontology)
+            store.dump(target, fmt, ontology=ontology)
     except KgError as err:
         _fail(err)
     except OSError as err:
@@ -120,6 +130,63 @@ def validate(store_path: Path | None) -> None:
     click.echo(f"{report.violations} violations")
     if not report.conforms:
         sys.exit(EXIT_ERROR)
+
+
+def _parse_bindings(pairs: tuple[str, ...]) -> dict[str, str]:
+    bad = [p for p in pairs if "=" not in p or not p.partition("=")[0].strip()]
+    if bad:
+        raise click.BadParameter(f"expected KEY=VALUE, got {bad[0]!r}", param_hint="-p")
+    return {key.strip(): value for key, _, value in (p.partition("=") for p in pairs)}
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help='A parameter of the query, e.g. -p actor="Islamic State" (repeat for more).')
+@click.option("--sparql", help="Run this SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) instead of a named query.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help="An aligned table (IRIs shortened), JSON rows or CSV.")
+@store_option
+def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: str, store_path: Path | None) -> None:
+    """Run the named query NAME (see `kg queries`), or any SPARQL with --sparql."""
+    if (name is None) == (sparql is None):
+        raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
+    bindings = _parse_bindings(params)
+    try:
+        store = GraphStore.open(store_path or default_store_path(), read_only=True)
+        result = run_query(store, sparql if sparql is not None else name, bindings)
+    except KgError as err:
+        _fail(err)
+    click.echo(format_result(result, fmt))
+
+
+@cli.command("queries")
+def list_named_queries() -> None:
+    """List the named queries, with their summaries and parameters."""
+    try:
+        click.echo(describe_queries())
+    except KgError as err:
+        _fail(err)
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 opens it to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is ended (HTTP 503).")
+@click.option("--max-results", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows (or triples) a result may hold; more is refused (HTTP 413).")
+@click.option("--cors/--no-cors", default=False, show_default=True, help="Send CORS headers.")
+def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool) -> None:
+    """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
+    from kg.serve import serve as run_server
+
+    try:
+        run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
+                   max_results=max_results, cors=cors)
+    except KgError as err:
+        _fail(err)
 
 
 def main() -> None:
