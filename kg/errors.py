@@ -20,3 +20,7 @@ class QueryError(KgError):
 
 class ExportError(KgError):
     """The graph cannot be exported in the format asked for."""
+
+
+class ServeError(KgError):
+    """The SPARQL server cannot start: bad settings, or the address is taken."""

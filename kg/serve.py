@@ -67,7 +67,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, QueryError, StoreError
+from kg.errors import QueryError, ServeError, StoreError
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,6 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
-
-
-class ServeError(KgError):
-    """The server cannot start: bad settings, or the address is taken."""
 
 
 class RequestError(QueryError):
