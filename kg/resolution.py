@@ -395,7 +395,6 @@ class ArticleResolver:
             return len(self._sides(group.participants)) >= 2 or (place is not None and bool(group.participants))
         if group.place is None:
             return False
-        place = self._place(group.place)
         if place is not None and place.kind == "country" and (group.date is None or group.date.precision != "day"):
             return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
         specific = group.date is not None or any(group.figures) or (group.agents and group.targets)
