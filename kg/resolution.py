@@ -12,6 +12,7 @@ at that place, not of the store.
 from __future__ import annotations
 
 import hashlib
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -20,7 +21,7 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode
 
 from kg.dates import DateValue, resolve
-from kg.extraction import EntityMention, EventMention, FiguresMention, read_doc
+from kg.extraction import EntityMention, EventMention, FiguresMention, read_doc, slug
 from kg.figures import Figures
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
@@ -152,6 +153,7 @@ class KnownEvent:
     place: str | None
     dates: tuple[DateValue, ...]
     sides: frozenset[str]  # actor refs of its agents, targets and participants
+    published: tuple[dt.date, ...] = ()  # publication dates of the articles that report it
 
 
 class EventIndex(Protocol):
@@ -371,6 +373,15 @@ class ArticleResolver:
         if mention.figures:
             group.figures.append(mention.figures)
 
+    def _undated(self) -> str:
+        """The date part of an undated event's key: when it was reported (undated events of other days differ)."""
+        published = self.article.published
+        return f"reported-{published.isoformat()}" if published else f"undated-{slug(self.article.id)}"
+
+    def _published_near(self, known: KnownEvent) -> bool:
+        published = self.article.published
+        return published is not None and any(abs(published - p) <= UNDATED_WINDOW for p in known.published)
+
     def _deeper(self, a: str, b: str) -> bool:
         pa, pb = self._place(a), self._place(b)
         return pa is not None and pb is not None and pa.key != pb.key and self._contains(pb, pa)
@@ -424,8 +435,8 @@ class ArticleResolver:
                 if known.type != group.type or not self._places_compatible(known.place, group.place):
                     continue
                 if group.date is None:
-                    if known.dates:
-                        continue
+                    if known.dates or not self._published_near(known):
+                        continue  # an undated event is one reported in the same days, or none
                 elif not known.dates or not all(_close(group.date, d) for d in known.dates):
                     continue
                 elif known.place != group.place and group.date.precision != "day":
@@ -434,13 +445,17 @@ class ArticleResolver:
                     continue
                 return known.key
         parts = [group.type.lower(), group.place.split("/", 1)[1] if group.place else f"article/{self.article.id}",
-                 group.date.lexical() if group.date else "undated"]
+                 group.date.lexical() if group.date else self._undated()]
         lead = sorted(self._sides(group.agents or group.participants))
         if lead:
             parts.append("+".join(r.split("/", 1)[1] for r in lead[:3]))
         if group.place is None:
             parts.append(hashlib.sha1(group.mentions[0].sentence.text.encode()).hexdigest()[:8])
         return "/".join(parts)
+
+
+UNDATED_WINDOW = dt.timedelta(days=3)
+"""Undated events told by two articles published this far apart or less may be one event."""
 
 
 def _place_entity(place: Place) -> Entity:

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import os
+from datetime import date
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pyoxigraph as ox
 from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.resolution import KnownEvent, mint_iri, ref_iri, ref_of
-from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, SPARQL_PREFIXES
+from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, SCHEMA, SPARQL_PREFIXES
 
 DEFAULT_STORE = Path("kg-store")
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ckg.ttl"
@@ -164,9 +165,12 @@ class GraphStore:
                 if graphs == {this} or not any(True for _ in self.store.quads_for_pattern(event, RDF.type, wanted, None)):
                     continue
                 dates = {q.object.value for q in self.store.quads_for_pattern(event, CKG.date, None, None)}
+                published = {date.fromisoformat(q.object.value[:10]) for g in graphs
+                             for q in self.store.quads_for_pattern(g, SCHEMA.datePublished, None, g)}
                 key = (ref_of(event.value) or "").partition("/")[2]
                 out[key] = KnownEvent(key, event_type, ref_of(place.value),
-                                      tuple(DateValue.parse(d) for d in sorted(dates)), frozenset(self._sides(event)))
+                                      tuple(DateValue.parse(d) for d in sorted(dates)), frozenset(self._sides(event)),
+                                      tuple(sorted(published)))
         return sorted(out.values(), key=lambda k: k.key)
 
     def _places_inside(self, place: ox.NamedNode) -> list[ox.NamedNode]:

@@ -189,3 +189,23 @@ def test_every_event_mention_points_into_the_article(nlp, seeds):
             if isinstance(record, EventMention):
                 s = record.sentence
                 assert article.text[s.start:s.end] == s.text
+
+
+@pytest.mark.model
+def test_undated_events_merge_across_articles_only_when_reported_in_the_same_days(tmp_path):
+    import json
+
+    from kg.build import build as run_build
+    from kg.store import GraphStore
+
+    text = "Syrian regime air strikes on the town of Douma killed at least 12 civilians, the Syrian Observatory said."
+    records = [{"id": "a", "text": text, "published": "2016-01-05"},
+               {"id": "b", "text": text, "published": "2016-01-06"},  # the next day: the same strikes
+               {"id": "c", "text": text, "published": "2016-07-20"}]  # months later: other strikes
+    source = tmp_path / "articles.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    store = GraphStore.open(None)
+    run_build([source], store=store, progress=False)
+    rows = store.query("""SELECT ?e (GROUP_CONCAT(DISTINCT ?id; separator=",") AS ?ids) WHERE {
+        ?e a ckg:AirStrike ; ckg:reportedIn/dcterms:identifier ?id } GROUP BY ?e""")
+    assert sorted(sorted(r["ids"].value.split(",")) for r in rows) == [["a", "b"], ["c"]]
