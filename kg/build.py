@@ -65,15 +65,25 @@ def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore,
         yield item.text, (item, digest, stored is not None)
 
 
-def _last_of_each_id(items: Iterable[Article | ReadProblem]) -> list[Article | ReadProblem]:
+def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None) -> Iterator[Article | ReadProblem]:
     """Every item read, less any article that a later one with the same id replaces.
 
     Without this, the earlier article would be written and then overwritten, and a
     re-run would find it changed (the store holds the later one) and write it back.
+    The input is read twice (ids only the first time), so memory does not grow with
+    the corpus: reading costs little beside the language processing.
     """
-    items = list(items)
-    last = {item.id: n for n, item in enumerate(items) if isinstance(item, Article)}
-    return [item for n, item in enumerate(items) if not isinstance(item, Article) or last[item.id] == n]
+    last: dict[str, int] = {}
+    articles = (item for item in read_articles(paths, columns=columns) if isinstance(item, Article))
+    for n, article in enumerate(articles):
+        last[article.id] = n
+    n = -1
+    for item in read_articles(paths, columns=columns):
+        if isinstance(item, Article):
+            n += 1
+            if last.get(item.id) != n:
+                continue
+        yield item
 
 
 def _fingerprint(article: Article) -> str:
@@ -108,7 +118,7 @@ def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, st
            on_problem: Callable[[ReadProblem], None], report: BuildReport) -> BuildReport:
     show = sys.stderr.isatty() if progress is None else progress
     nlp = load_pipeline()
-    items = _last_of_each_id(read_articles(paths, columns=columns))
+    items = _last_of_each_id(paths, columns)
     pending = _changed_articles(items, store, report, on_problem)
     bar = tqdm(desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
     try:
