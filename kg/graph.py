@@ -83,7 +83,8 @@ WHERE {
   BIND(STRAFTER(STR(?class), "#") AS ?type)
   FILTER(!COALESCE(sameTerm(?event_type, ?event_type), false) || EXISTS { ?class rdfs:subClassOf* ?event_type })
   FILTER(!COALESCE(sameTerm(?actor, ?actor), false)
-         || EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?who . ?who ckg:affiliation? ?actor })
+         || EXISTS { { ?event ckg:agent|ckg:target|ckg:participant ?actor }
+                    UNION { ?event (ckg:agent|ckg:target|ckg:participant)/ckg:affiliation ?actor } })
   FILTER(!COALESCE(sameTerm(?place, ?place), false) || EXISTS { ?event ckg:place/ckg:locatedIn* ?place })
   { SELECT ?event (MIN(?name) AS ?label) WHERE { ?event rdfs:label ?name } GROUP BY ?event }
   OPTIONAL { SELECT ?event (MIN(?given) AS ?date) WHERE {
