@@ -298,8 +298,10 @@ def find(store: GraphStore, value: str | ox.NamedNode, kind: str) -> list[ox.Nam
     """The nodes of ``kind`` (``actor``, ``place`` or ``event``) that ``value`` names best, or is.
 
     A name matches an ``rdfs:label`` or ``skos:altLabel``, case-insensitively;
-    label matches win over alias matches. More than one node means the name is
-    ambiguous; none, that nothing of that kind has it.
+    label matches win over alias matches, and of places, the broadest win (a
+    country over a city of the same name, a city over a neighbourhood). More
+    than one node means the name is ambiguous; none, that nothing of that kind
+    has it.
 
     >>> find(GraphStore.open(None), "Nowhere", "place")
     []
@@ -314,8 +316,20 @@ def find(store: GraphStore, value: str | ox.NamedNode, kind: str) -> list[ox.Nam
         for row in store.query(sparql, substitutions={"name": name, "cls": cls}):
             found.setdefault(int(row["how"].value), set()).add(row["node"].value)
         if found:
-            return [ox.NamedNode(iri) for iri in sorted(found[min(found)])]
+            nodes = [ox.NamedNode(iri) for iri in sorted(found[min(found)])]
+            return _broadest(store, nodes) if kind == "place" else nodes
     return []
+
+
+_DEPTH = "SELECT (COUNT(DISTINCT ?up) AS ?depth) ?node WHERE { ?node ckg:locatedIn* ?up } GROUP BY ?node"
+
+
+def _broadest(store: GraphStore, places: list[ox.NamedNode]) -> list[ox.NamedNode]:
+    """Of places sharing a name, those with the fewest places around them (a city over its neighbourhoods)."""
+    if len(places) < 2:
+        return places
+    depth = {p: int(next(iter(store.query(_DEPTH, substitutions={"node": p})))["depth"].value) for p in places}
+    return [p for p in places if depth[p] == min(depth.values())]
 
 
 def resolve(store: GraphStore, value: str | ox.NamedNode, kind: str) -> ox.NamedNode:
