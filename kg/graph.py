@@ -81,11 +81,14 @@ WHERE {
   ?event a ?class .
   ?class rdfs:subClassOf+ ckg:Event .
   BIND(STRAFTER(STR(?class), "#") AS ?type)
-  FILTER(!COALESCE(sameTerm(?event_type, ?event_type), false) || EXISTS { ?class rdfs:subClassOf* ?event_type })
+  FILTER(!COALESCE(sameTerm(?event_type, ?event_type), false)
+         || EXISTS { ?class rdfs:subClassOf* ?super FILTER(sameTerm(?super, ?event_type)) })
   FILTER(!COALESCE(sameTerm(?actor, ?actor), false)
-         || EXISTS { { ?event ckg:agent|ckg:target|ckg:participant ?actor }
-                    UNION { ?event (ckg:agent|ckg:target|ckg:participant)/ckg:affiliation ?actor } })
-  FILTER(!COALESCE(sameTerm(?place, ?place), false) || EXISTS { ?event ckg:place/ckg:locatedIn* ?place })
+         || EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?who . OPTIONAL { ?who ckg:affiliation ?side }
+                     FILTER(sameTerm(?who, ?actor) || sameTerm(?side, ?actor)) })
+  FILTER(!COALESCE(sameTerm(?place, ?place), false)
+         || EXISTS { ?event ckg:place ?at
+                     FILTER(sameTerm(?at, ?place) || EXISTS { ?at ckg:locatedIn+ ?around FILTER(sameTerm(?around, ?place)) }) })
   { SELECT ?event (MIN(?name) AS ?label) WHERE { ?event rdfs:label ?name } GROUP BY ?event }
   OPTIONAL { SELECT ?event (MIN(?given) AS ?date) WHERE {
                ?event ckg:date ?given

@@ -46,7 +46,12 @@ query text. What pyoxigraph 0.5.13 does shapes how the files are written:
 * ``BOUND(?p)`` is false for a substituted variable, and ``BIND(?p AS ?x)``
   binds nothing. An optional parameter filters with
   ``FILTER(!COALESCE(sameTerm(?p, ?p), false) || condition)``: "not given, or
-  the condition holds". Expressions and patterns that use ``?p`` are fine.
+  the condition holds".
+* Its plans vary from run to run, and a pattern or path in which an unbound
+  parameter is a free end can take seconds. So an optional parameter appears
+  only in expressions (``EXISTS { ?event ckg:place ?at FILTER(sameTerm(?at,
+  ?p)) }``), and ``*`` paths start from a bound node. A required parameter is
+  always bound, and may appear in patterns.
 * ``GROUP_CONCAT``, ``MIN`` and ``MAX`` give nothing when any value in a group
   is unbound, so optional values are aggregated in a sub-select per event
   whose rows all have them (``OPTIONAL { SELECT ?event (GROUP_CONCAT(…)) … }``).

@@ -109,7 +109,7 @@ class GraphStore:
         if self.path is not None:
             try:
                 self.store.flush()
-            except OSError:
+            except (OSError, RuntimeError):  # a read-only store has nothing to flush
                 pass
         del self.store
 
