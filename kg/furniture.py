@@ -312,6 +312,10 @@ _LOST_DASH = re.compile(r"(?<=\s)\ufffd[_\ufffd](?=\s)")
 _LOST_QUOTE = re.compile(r"\ufffd[_\ufffd]")
 
 
+_CONTROLS = {c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)}
+"""Control characters, which no article text holds (and which ``str.strip`` takes for spaces)."""
+
+
 def normalise(text: str) -> str:
     """Line endings to ``\\n``, no trailing or doubled spaces, no more than one blank line in a row.
 
@@ -323,7 +327,8 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0xA0: " ", 0x2007: " ", 0x202F: " ", 0xFEFF: None, 0x200B: None, 0x200E: None,
-                           0x200F: None, 0x09: " ", 0x0B: "\n", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n"})
+                           0x200F: None, 0x09: " ", 0x0B: "\n", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n",
+                           0x85: "\n", **_CONTROLS})
     if "\ufffd" in text:
         text = _LOST_QUOTE.sub('"', _LOST_DASH.sub("–", _LOST_APOSTROPHE.sub("'", text)))
     text = re.sub(r" {2,}", " ", text)
