@@ -15,6 +15,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -606,8 +607,14 @@ def _victims(verb: Token) -> Figures | None:
 
 
 def _is_actorish(name: str, lexicon: Lexicon) -> bool:
-    low = name.lower()
-    return any(low == a.lower() for entry in lexicon.actors.values() for a in entry.aliases)
+    """True when a name NER took for a person is an actor's alias ("Free Syrian Army")."""
+    return name.lower() in _actor_aliases(lexicon)
+
+
+@lru_cache(maxsize=2)
+def _actor_aliases(lexicon: Lexicon) -> frozenset[str]:
+    """Every actor alias, lower-cased, once per lexicon (not once per person named)."""
+    return frozenset(a.lower() for entry in lexicon.actors.values() for a in entry.aliases)
 
 
 def _one_per_type(events: list[EventMention]) -> list[EventMention]:
