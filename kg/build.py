@@ -17,6 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg.errors import KgError
+from kg.extraction import analysed_text
 from kg.nlp import load_pipeline
 from kg.rdf import article_quads
 from kg.reading import Article, ReadProblem, read_articles
@@ -62,7 +63,7 @@ def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore,
         if stored == digest:
             report.unchanged += 1
             continue
-        yield item.text, (item, digest, stored is not None)
+        yield analysed_text(item), (item, digest, stored is not None)
 
 
 def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None) -> Iterator[Article | ReadProblem]:

@@ -26,9 +26,11 @@ Where English is loose, these are the choices:
   date of the event told before; with no anchor, from publication.
 * A range ("7-9 November", "between March and May 2014") is the most precise
   value true of both ends: ``2014-11``, ``2014``.
-* The ontology has no week precision, and a day is never invented, so
-  week-level expressions ("last week", "earlier this week", "two weeks ago",
-  "the weekend") are None. So are durations ("three and a half years"),
+* The ontology has no week precision, and a day is never invented: a span
+  of days up to publication ("earlier this week", "last week", "the past two
+  weeks") is the month it lies in (else its year), "the past 24 hours" the
+  publication day, and other week-level expressions ("two weeks ago", "the
+  weekend") are None. So are durations ("three and a half years"),
   decades, ages ("70-year-old"), vague words ("now", "recently", "once"),
   bounds ("since 2011", "before May") and anything in the future ("next
   month", "this coming Tuesday").
@@ -190,13 +192,16 @@ def resolve(expression: str, *, published: dt.date | None, anchor: DateValue | N
 
     Returns:
         A DateValue whose precision is what the expression says, or None for
-        durations, week-level and vague expressions, and the future.
+        durations, vague expressions and the future; a span of days up to publication is the month (or
+        year) it lies in.
 
     >>> wed = dt.date(2014, 11, 26)
     >>> [str(resolve(e, published=wed)) for e in ("on Tuesday", "September 6", "last year")]
     ['2014-11-25', '2014-09-06', '2013']
-    >>> print(resolve("last week", published=wed))
+    >>> print(resolve("last week", published=wed)), print(resolve("two weeks ago", published=wed))
+    2014-11
     None
+    (None, None)
     >>> resolve("a day earlier", published=wed, anchor=DateValue(2014, 11, 25)).lexical()
     '2014-11-24'
     """
@@ -471,8 +476,41 @@ class _Range:
         return _common(start, end)
 
 
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """Days up to publication ("the past two weeks"), or a calendar week ("earlier this week", "last week").
+
+    The value is the most precise one true of every day in it: its month, else its year.
+    """
+
+    days: int = 0  # the last ``days`` days up to publication
+    week: int | None = None  # 0: Monday of the publication week to publication; 1: the Monday-to-Sunday week before
+    relative = True
+
+    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
+        if published is None:
+            return None
+        if self.week is None:
+            first, last = published - dt.timedelta(days=self.days), published
+        else:
+            monday = published - dt.timedelta(days=published.weekday())
+            first, last = (monday, published) if self.week == 0 else (monday - dt.timedelta(days=7),
+                                                                      monday - dt.timedelta(days=1))
+        return _common(DateValue.from_date(first), DateValue.from_date(last))
+
+
+def _window(m: re.Match[str]) -> _Spec:
+    if m["n"] is None and m["u"].endswith("s"):
+        return _NOTHING  # "the past days": how many is not said
+    n, unit = _number(m["n"] or "one"), m["u"].rstrip("s")
+    days = {"hour": n / 24, "day": n, "week": 7 * n}.get(unit)
+    if days is None:
+        return _NOTHING  # "the past two months" names no single month
+    return _DaysAgo(0) if days <= 1 else _Window(days=int(days))
+
+
 _Spec = (_Fixed | _DaysAgo | _Weekday | _WeekdayLastWeek | _Night | _MonthDay | _DayOfMonth | _Month | _MonthsAgo
-         | _YearsAgo | _Season | _AnchorDays | _AnchorMonths | _AnchorYears | _Range)
+         | _YearsAgo | _Season | _AnchorDays | _AnchorMonths | _AnchorYears | _Range | _Window)
 
 
 # ---------------------------------------------------------------- reading
@@ -505,6 +543,7 @@ _FUTURE = r"(?P<future>next|coming|this coming|upcoming)"
 # abbreviation dots, no clock times, no punctuation, single spaces.
 _DASHES = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 _POSSESSIVE = re.compile(r"(?<=[a-z0-9])'s?(?:\s.*)?$")
+_BARE_POSSESSIVE = re.compile(r"^((?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today)s(?:\s.*)?$")
 _ABBREVIATION_DOT = re.compile(r"(?<=[a-z])\.")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[t ]\d.*$")
 _CLOCK = re.compile(r"\b(?:(?:at|around|about|by) )?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b"
@@ -546,9 +585,13 @@ _FIXED: dict[str, _Spec] = {
     **dict.fromkeys(("the same year", "that year", "that same year"), _AnchorYears(0)),
     **dict.fromkeys(("the previous year", "the year before"), _AnchorYears(-1)),
     **dict.fromkeys(("the following year", "the next year", "the year after"), _AnchorYears(1)),
+    # A week before publication: the month (or year) it lies in, if it lies in one.
+    **dict.fromkeys(("this week", "earlier this week"), _Window(week=0)),
+    "last week": _Window(week=1),
+    **dict.fromkeys(("the past week", "the last week", "the past few days", "the last few days"), _Window(days=7)),
+    **dict.fromkeys(("later in the day", "earlier in the day", "later that day", "earlier that day"), _AnchorDays(0)),
     # Named no single day, month or year: recognised, so no fallback is tried.
-    **dict.fromkeys(("this week", "earlier this week", "later this week", "last week", "next week",
-                     "the past week", "the previous week", "the next week", "the following week",
+    **dict.fromkeys(("later this week", "next week", "the previous week", "the next week", "the following week",
                      "the same week", "that week", "this weekend", "last weekend", "the weekend",
                      "next month", "next year", "now", "recently", "once", "tomorrow", "the past",
                      "overnight", "earlier", "later", "then"), _NOTHING),
@@ -675,6 +718,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Spec | None]]]
      lambda m: _iso(m) if m[1] else _numeric(m[6], m[5], m[4])),
     (re.compile(rf"(?:(?:{_WD}) )?(\d{{1,2}})([/.-])(\d{{1,2}})\2({_YEAR})"), lambda m: _numeric(m[1], m[3], m[4])),
     (re.compile(rf"(?P<n>{_NUM}) (?P<u>days?|weeks?|months?|years?|decades?) ago"), _ago),
+    (re.compile(rf"(?:over |during |in |within )?(?:the )?(?:past|last|previous) (?:(?P<n>{_NUM}) )?"
+                rf"(?P<u>hours?|days?|weeks?|months?)"), _window),
     (re.compile(rf"(?P<n>{_NUM}) (?P<u>days?|weeks?|months?|years?) (?P<dir>earlier|before|later|after|previously"
                 r"|prior)"), _relative_to_anchor),
     (re.compile(rf"(?:(?:{_BACK}|(?P<this>this)|{_FUTURE}) )?(?:the )?(?P<s>spring|summer|autumn|fall|winter)"
@@ -701,6 +746,7 @@ def _normalise(expression: str) -> str:
     s = expression.strip().lower().translate(_DASHES)
     s = _ISO_TIME.sub(r"\1", s)  # "2014-11-25T10:00:00Z"
     s = _POSSESSIVE.sub("", s)  # "Tuesday's bombings" -> "tuesday"
+    s = _BARE_POSSESSIVE.sub(r"\1", s)  # "Saturdays blast", its apostrophe lost -> "saturday"
     s = _ABBREVIATION_DOT.sub("", s)  # "Nov." -> "nov", "a.m." -> "am"
     s = _CLOCK.sub(" ", s)
     return " ".join(_PUNCTUATION.sub(" ", s).split()).strip(" -")

@@ -83,7 +83,7 @@ VIZ_NS = "http://gexf.net/1.3/viz"
 _CLASSES: tuple[tuple[str, str], ...] = (
     *((name, "event") for name in EVENT_TYPES), ("Event", "event"),
     ("Person", "person"),
-    ("Neighbourhood", "place"), ("City", "place"), ("Governorate", "place"), ("Country", "place"),
+    ("Neighbourhood", "place"), ("Site", "place"), ("City", "place"), ("Area", "place"), ("Governorate", "place"), ("Country", "place"),
     ("Place", "place"),
     ("State", "actor"), ("Government", "actor"), ("ArmedGroup", "actor"), ("Coalition", "actor"),
     ("InternationalOrganisation", "actor"), ("Monitor", "actor"), ("Organisation", "actor"), ("Actor", "actor"),

@@ -464,6 +464,9 @@ def _leading_dateline(paragraph: str) -> tuple[int, dt.date | None]:
     if first is None or first.date is None or first.start > 45:
         return 0, None
     prefix = re.sub(_WEEKDAY, " ", head[:first.start], flags=re.I).strip()
+    opener = re.match(r"\s*,\s*(\w?)", paragraph[first.end:])
+    if opener and (prefix.lower().startswith("on") or (not prefix and opener.group(1).islower())):
+        return 0, None  # "On 3 March 2019, regime forces captured ...": the event's date opens a sentence
     while prefix:
         m = _LEAD_LABEL.match(prefix)
         if not m or not m.group():

@@ -74,6 +74,18 @@ class Lexicon:
     governing_verbs: frozenset[str]
     modals: frozenset[str]
     hedges: frozenset[str]
+    place_words: dict[str, tuple[str, ...]]  # place kind -> words that make a name a place of that kind
+    titles: frozenset[str]  # words before a person's name that say who they are
+    unit_nouns: frozenset[str]  # "Brigade", "Militia": a name ending in one is an armed group
+    unit_openers: frozenset[str]  # "Liwa", "Jaish": a name opened by one is an armed group
+    instruments: dict[str, tuple[str, ...]]  # instrument kind ("air", "ground", "bomb", "chemical") -> words
+    attack_words: frozenset[str]  # trigger lemmas typed by their instrument ("attack", "strike")
+    event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
+    demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
+    ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
+    role_frames: dict[str, dict[str, str]]  # verb lemma -> dependency or preposition -> role
+    claim_verbs: frozenset[str]
+    accuse_verbs: frozenset[str]
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -82,6 +94,7 @@ class Lexicon:
         actors_doc = _read(data_dir / "actors.toml")
         people_doc = _read(data_dir / "people.toml")
         trig_doc = _read(data_dir / "triggers.toml")
+        words = _read(data_dir / "words.toml")
         actors = {k: ActorEntry(k, v["label"], tuple(v.get("classes", ())), tuple(v.get("aliases", ())),
                                 tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"))
                   for k, v in actors_doc["actors"].items()}
@@ -94,7 +107,14 @@ class Lexicon:
                          for t, v in trig_doc["types"].items())
         never = trig_doc.get("not_events", {})
         lex = cls(actors, people, generic, triggers, frozenset(never.get("governing_verbs", ())),
-                  frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())))
+                  frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())),
+                  {kind: tuple(ws) for kind, ws in words["places"].items()}, frozenset(words["people"]["titles"]),
+                  frozenset(words["groups"]["unit_nouns"]), frozenset(words["groups"]["unit_openers"]),
+                  {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
+                  frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
+                  frozenset(words["names"]["demonyms"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),
+                  {lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
+                  frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]))
         lex._check()
         return lex
 

@@ -38,6 +38,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
                "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces")
 NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
+HOME_COUNTRIES = {"SY", "IQ"}
 FORCE_ACTIONS = ("air strikes", "airstrikes", "raids", "air raids", "strikes", "shelling", "bombardment",
                  "government forces", "regime forces", "army troops", "military aircraft")
 NEIGHBOURHOOD_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb")
@@ -68,6 +69,7 @@ def blank_pipeline() -> Language:
     """A model-free pipeline (tokenizer and our components) for tests that need no model."""
     nlp = spacy.blank("en")
     _split_dashes(nlp)
+    nlp.add_pipe("sentencizer")
     nlp.add_pipe("line_sentences")
     nlp.add_pipe("conflict_spans")
     return nlp
@@ -226,7 +228,8 @@ class ConflictSpans:
                 if len(span) < size or any(t.i in in_ents for t in span) or not span[-1].is_title:
                     continue
                 place = self.gazetteer.lookup(span.text)
-                if place is not None and (place.kind != "city" or place.country_code in NEAR_COUNTRIES or place.population >= 500_000):
+                if place is not None and (place.kind != "city" or place.country_code in HOME_COUNTRIES
+                                          or place.population >= 500_000):  # a name NER did not take for a place
                     out.append(Span(doc, span.start, span.end, label=place.key))
                     i += size - 1
                     break
@@ -247,12 +250,28 @@ class ConflictSpans:
             hint = "governorate" if _province_word(doc, ent) else None
             place = self.gazetteer.lookup(ent.text, kind_hint=hint)
             if place is None:
+                inner = self._inner_place(ent, hint) if ent.label_ in PLACE_LABELS | {"ORG"} else None
+                if inner is not None:  # "Syrias Hasakeh", "Aleppo Syrian": a place inside the name
+                    out.append(inner)
                 continue
             if ent.label_ not in PLACE_LABELS and place.kind == "city" and place.country_code not in NEAR_COUNTRIES:
                 continue  # a name NER took for a person or an organisation, matching a far-away town
             if ent.label_ in PLACE_LABELS or place.kind != "country" or ent.label_ == "ORG":
                 out.append(Span(doc, ent.start, ent.end, label=place.key))
         return out
+
+    def _inner_place(self, ent: Span, hint: str | None) -> Span | None:
+        """The longest window of a multi-word name that is a place nearby, when the whole name is none."""
+        doc = ent.doc
+        for size in range(len(ent) - 1, 0, -1):
+            for start in range(ent.start, ent.end - size + 1):
+                window = doc[start:start + size]
+                if not window[0].is_title or not window[-1].is_title:
+                    continue
+                place = self.gazetteer.lookup(window.text, kind_hint=hint)
+                if place is not None and place.kind != "country" and place.country_code in HOME_COUNTRIES:
+                    return Span(doc, window.start, window.end, label=place.key)
+        return None
 
     def _unnamed_neighbourhoods(self, doc: Doc, places: list[Span]) -> list[Span]:
         """Proper names right before "neighbourhood"/"district" that NER missed ("the al-Nahda neighborhood")."""

@@ -49,8 +49,9 @@ def entity_quads(entity: Entity) -> list[Quad]:
 
 
 def _evidence_quads(event: NamedNode, article: NamedNode, article_id: str, ev: Evidence, g: NamedNode) -> list[Quad]:
-    mention = mint_iri("mention", f"{article_id}/{ev.start}-{ev.end}")
-    return [
+    mention = mint_iri("mention", f"{article_id}/{'title/' if ev.in_title else ''}{ev.start}-{ev.end}")
+    title = [Quad(mention, CKG.inTitle, Literal("true", datatype=XSD.boolean), g)] if ev.in_title else []
+    return title + [
         Quad(event, CKG.evidence, mention, g),
         Quad(mention, RDF.type, CKG.Mention, g),
         Quad(mention, CKG.text, Literal(ev.text), g),
@@ -84,7 +85,8 @@ def event_quads(event: ResolvedEvent, article: NamedNode, article_id: str, g: Na
         out.append(Quad(node, CKG.date, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
     if event.place:
         out.append(Quad(node, CKG.place, ref_iri(event.place), g))
-    for prop, refs in ((CKG.agent, event.agents), (CKG.target, event.targets), (CKG.participant, event.participants)):
+    for prop, refs in ((CKG.agent, event.agents), (CKG.target, event.targets), (CKG.participant, event.participants),
+                       (CKG.claimedBy, event.claimed_by), (CKG.accusedBy, event.accused_by)):
         out += [Quad(node, prop, ref_iri(r), g) for r in refs]
     for ev in event.evidence:
         out += _evidence_quads(node, article, article_id, ev, g)

@@ -1,7 +1,7 @@
-"""Mentions -> canonical entities and events; the one place instance IRIs are minted.
+"""What an article says -> canonical entities and events; the one place instance IRIs are minted.
 
-Within an article, mentions of one event (headline, lead, body) become one
-event: same type, compatible place, date and sides. Across articles, an event
+:mod:`kg.extraction` has already made each article's tellings of one event
+(headline, lead, body) one event. Across articles, an event
 joins one already in the store when its type and place match (or one place
 is inside the other at the same day), its date is compatible at the known
 precision (or, for dates known only to the year, one year apart: "last year"
@@ -20,13 +20,17 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-from kg.dates import DateValue, resolve
-from kg.extraction import EntityMention, EventMention, FiguresMention, read_doc, slug
-from kg.figures import Figures
+from kg.dates import DateValue
+from kg.extraction import ArticleEvent, EntityMention, read_article, slug
+from kg.extraction.assembly import PlaceBook
+from kg.extraction.figures import Figures
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
 from kg.reading import Article
 from kg.vocab import ID_NS
+
+DESCRIBED_CLASSES = {"city": "City", "neighbourhood": "Neighbourhood", "site": "Site", "area": "Area"}
+"""The class of a place the text described, by the kind ``kg.extraction.places`` gave it."""
 
 IRI_KINDS = ("article", "actor", "person", "place", "event", "mention", "casualties")
 
@@ -91,6 +95,7 @@ class Evidence:
     text: str
     start: int
     end: int
+    in_title: bool = False  # offsets into the article's title, not its text
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class ResolvedEvent:
     participants: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     casualties: tuple[CasualtyFigures, ...] = ()
+    claimed_by: tuple[str, ...] = ()  # who claimed responsibility for it
+    accused_by: tuple[str, ...] = ()  # who accuses its agents of it
 
 
 @dataclass(frozen=True)
@@ -163,22 +170,8 @@ class EventIndex(Protocol):
                          inside: bool = True) -> list[KnownEvent]: ...
 
 
-@dataclass
-class _Group:
-    """Mentions of one event within one article, merged as they come."""
-
-    type: str
-    mentions: list[EventMention]
-    place: str | None
-    date: DateValue | None
-    agents: list[str]
-    targets: list[str]
-    participants: list[str]
-    figures: list[Figures]
-
-
 class ArticleResolver:
-    """Turns one article's mentions into entities and events under canonical keys."""
+    """Turns what one article says into entities and events under canonical keys."""
 
     def __init__(self, article: Article, lexicon: Lexicon, gazetteer: Gazetteer, index: EventIndex | None) -> None:
         self.article = article
@@ -188,19 +181,18 @@ class ArticleResolver:
         self.entities: dict[str, Entity] = {}
         self.aliases: dict[tuple[str, str], None] = {}
         self.person_actor: dict[str, str] = {}
-        self.place_mentions: dict[str, int] = {}
+        self.places = PlaceBook(gazetteer, {})
 
     # --- entities
 
     def add_entity(self, mention: EntityMention) -> None:
         """Record the entity a mention stands for, and the surface form as an alias."""
-        kind, _, key = mention.ref.partition("/")
-        if kind == "place":
-            self.place_mentions[mention.ref] = self.place_mentions.get(mention.ref, 0) + 1
+        kind, key = mention.kind, mention.key
+        if kind == "place" and mention.parent:
+            self.places.described[mention.ref] = mention
         if mention.ref not in self.entities:
             if kind == "actor":
-                entry = self.lexicon.actors[key]
-                self.entities[mention.ref] = Entity("actor", key, entry.label, entry.classes, entry.aliases + entry.exact)
+                self._ensure_actor(mention.ref, mention)
             elif kind == "person":
                 entry = self.lexicon.people.get(key)
                 label = entry.label if entry else mention.label
@@ -221,19 +213,26 @@ class ArticleResolver:
         if not generic and mention.surface != entity.label and not (kind == "place" and entity.classes == ("Governorate",)):
             self.aliases[(mention.ref, mention.surface)] = None
 
-    def _ensure_actor(self, ref: str) -> None:
-        if ref not in self.entities and ref.startswith("actor/"):
-            entry = self.lexicon.actors[ref.split("/", 1)[1]]
+    def _ensure_actor(self, ref: str, mention: EntityMention | None = None) -> None:
+        if ref in self.entities or not ref.startswith("actor/"):
+            return
+        key = ref.split("/", 1)[1]
+        entry = self.lexicon.actors.get(key)
+        if entry is not None:
             self.entities[ref] = Entity("actor", entry.key, entry.label, entry.classes, entry.aliases + entry.exact)
+        elif mention is not None:  # an armed group the text names by what it is ("the Hamza Brigade")
+            self.entities[ref] = Entity("actor", key, mention.label, mention.classes)
 
     def _add_place(self, key: str, mention: EntityMention | None = None) -> None:
         """A place and every place containing it, up to its country."""
         if mention is not None and mention.parent:
             self._add_place(mention.parent.split("/", 1)[1])
-            self.entities[f"place/{key}"] = Entity("place", key, mention.label, ("Neighbourhood",), (),
-                                                   parent=mention.parent)
+            kind = DESCRIBED_CLASSES.get(mention.place_kind or "", "Neighbourhood")
+            self.entities[f"place/{key}"] = Entity("place", key, mention.label, (kind,), (), parent=mention.parent)
             return
-        place = self.gazetteer.get(key)
+        if key not in self.gazetteer:
+            return
+        place: Place | None = self.gazetteer.get(key)
         while place is not None:
             ref = f"place/{place.key}"
             if ref in self.entities:
@@ -241,137 +240,22 @@ class ArticleResolver:
             self.entities[ref] = _place_entity(place)
             place = self.gazetteer.get(place.parent) if place.parent else None
 
-    # --- events
-
-    def events(self, mentions: Iterable[EventMention | FiguresMention]) -> list[ResolvedEvent]:
-        """Merge the article's event mentions into events and give each its canonical key."""
-        groups: list[_Group] = []
-        anchor: DateValue | None = None
-        previous: EventMention | None = None
-        for mention in mentions:
-            if isinstance(mention, FiguresMention):
-                self._attach_figures(mention.figures, groups)
-                continue
-            date = resolve(mention.date_text, published=self.article.published, anchor=anchor) if mention.date_text else None
-            if date is not None:
-                anchor = date
-            if previous is not None and previous.type == mention.type and mention.sentence.start - previous.sentence.end < 600:
-                # discourse goes on: "... intensified its air strikes. On September 6, 53 were killed in air raids"
-                if not mention.agents and not mention.participants:
-                    mention = replace(mention, agents=previous.agents)
-                shared = self._sides([*mention.agents, *mention.participants]) & \
-                    self._sides([*previous.agents, *previous.participants])
-                if mention.place is None and shared:
-                    mention = replace(mention, place=previous.place)
-            previous = mention
-            group = self._group_for(mention, date, groups)
-            if group is None:
-                groups.append(_Group(mention.type, [mention], mention.place, date, list(mention.agents),
-                                     list(mention.targets), list(mention.participants),
-                                     [mention.figures] if mention.figures else []))
-            else:
-                self._merge(group, mention, date)
-        self._same_time(groups)
-        focus = self._focus_place()
-        for group in groups:
-            if group.place is None and focus is not None and group.type != "DiplomaticMeeting" \
-                    and (group.date is not None or (group.agents and group.targets)):
-                group.place = focus  # told without a place, in an article about one city
-        return [self._resolved(g) for g in groups if self._worth_keeping(g)]
-
-    def _same_time(self, groups: list[_Group]) -> None:
-        """An undated event told in an "as" clause happened when the main clause's event did."""
-        for group in groups:
-            if group.date is not None:
-                continue
-            for mention in group.mentions:
-                if mention.same_time_as is None:
-                    continue
-                for other in groups:
-                    if other is not group and other.date is not None and any(
-                            m.sentence.start == mention.sentence.start and m.trigger == mention.same_time_as
-                            for m in other.mentions):
-                        group.date = other.date
-                        break
-
-    def _focus_place(self) -> str | None:
-        """The city an article is about: named at least three times and more than any other place."""
-        counts: dict[str, int] = {}
-        for ref, n in self.place_mentions.items():
-            place = self._place(ref)
-            if place is not None and place.kind in {"city", "neighbourhood"}:
-                city = f"place/{place.parent}" if place.kind == "neighbourhood" and place.parent else ref
-                counts[city] = counts.get(city, 0) + n
-        if not counts:
-            return None
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        top, n = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        return top if n >= 3 and n > 2 * runner_up else None
-
     def _sides(self, refs: Iterable[str]) -> set[str]:
         return {self.person_actor.get(r, r) for r in refs}
 
-    def _places_compatible(self, a: str | None, b: str | None) -> bool:
-        if a is None or b is None or a == b:
-            return True
-        pa, pb = self._place(a), self._place(b)
-        if pa is None or pb is None:
-            return False
-        return (self._contains(pa, pb) or self._contains(pb, pa)) and "country" not in {pa.kind, pb.kind}
+    # --- events
 
-    def _place(self, ref: str) -> Place | None:
-        entity = self.entities.get(ref)
-        if entity is not None and entity.classes == ("Neighbourhood",):
-            return Place(key=entity.key, name=entity.label, kind="neighbourhood", country_code="",
-                         geonames_id=None, latitude=None, longitude=None, parent=entity.parent.split("/", 1)[1])
-        try:
-            return self.gazetteer.get(ref.split("/", 1)[1])
-        except KeyError:
-            return None
-
-    def _contains(self, outer: Place, inner: Place) -> bool:
-        place: Place | None = inner
-        while place is not None:
-            if place.key == outer.key:
-                return True
-            place = self._place(f"place/{place.parent}") if place.parent else None
-        return False
-
-    def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
-        for group in reversed(groups):
-            if group.type != mention.type or not self._places_compatible(group.place, mention.place):
-                continue
-            if date is not None and group.date is not None and not date.compatible(group.date):
-                continue
-            if not _sides_compatible(group.type, self._sides(group.agents + group.participants), self._sides(group.targets),
-                                     self._sides(mention.agents + mention.participants), self._sides(mention.targets)):
-                continue
-            if group.place is None or mention.place is None:
-                shared = self._sides([*group.agents, *group.targets, *group.participants]) & \
-                    self._sides([*mention.agents, *mention.targets, *mention.participants])
-                same_toll = mention.figures is not None and mention.figures.killed is not None and \
-                    any(f.killed == mention.figures.killed for f in group.figures)
-                if not shared and not same_toll and not (date is not None and group.date is not None):
-                    continue  # an unplaced telling joins only an event it shares a side, a toll or a date with
-            return group
-        return None
-
-    def _merge(self, group: _Group, mention: EventMention, date: DateValue | None) -> None:
-        if group.type == "Battle" and self._sides(mention.agents) & self._sides(group.targets) \
-                and not self._sides(mention.agents) & self._sides(group.agents):
-            # the same battle told from the other side: "IS militants are fighting" in the SDF's battle
-            mention = replace(mention, agents=mention.targets, targets=mention.agents)
-        group.mentions.append(mention)
-        if mention.place and (group.place is None or self._deeper(mention.place, group.place)):
-            group.place = mention.place
-        if date is not None and (group.date is None or _finer(date, group.date)):
-            group.date = date
-        group.agents = _unique([*group.agents, *mention.agents])
-        group.targets = _unique([*group.targets, *mention.targets])
-        group.participants = _unique([*group.participants, *mention.participants])
-        if mention.figures:
-            group.figures.append(mention.figures)
+    def resolved(self, event: ArticleEvent) -> ResolvedEvent:
+        """One of the article's events under its canonical key (an event already in the store, or a new key)."""
+        evidence = tuple(Evidence(s.text, s.start, s.end, s.in_title) for s in event.evidence)
+        key = self._key(event)
+        place_label = self.entities[event.place].label if event.place in self.entities else None
+        label = event.type + (f" in {place_label}" if place_label else "") + \
+            (f", {event.date.lexical()}" if event.date else "")
+        return ResolvedEvent(key=key, type=event.type, label=label, date=event.date, place=event.place,
+                             agents=event.agents, targets=event.targets, participants=event.participants,
+                             evidence=evidence, casualties=_merged_figures(list(event.figures)),
+                             claimed_by=event.claimed_by, accused_by=event.accused_by)
 
     def _undated(self) -> str:
         """The date part of an undated event's key: when it was reported (undated events of other days differ)."""
@@ -382,75 +266,35 @@ class ArticleResolver:
         published = self.article.published
         return published is not None and any(abs(published - p) <= UNDATED_WINDOW for p in known.published)
 
-    def _deeper(self, a: str, b: str) -> bool:
-        pa, pb = self._place(a), self._place(b)
-        return pa is not None and pb is not None and pa.key != pb.key and self._contains(pb, pa)
-
-    def _attach_figures(self, figures: Figures, groups: list[_Group]) -> None:
-        """Figures told apart from their event go to the last event with agreeing figures."""
-        for group in reversed(groups):
-            if group.figures and all(f.killed in (None, figures.killed) or figures.killed is None for f in group.figures):
-                group.figures.append(figures)
-                return
-
-    def _worth_keeping(self, group: _Group) -> bool:
-        """Whether a group is specific enough to be an event: placed, and dated or argued.
-
-        Attacks need a place below the country (or a country and a day) and a date, figures, or both an agent
-        and a target; meetings need a date or a place below the country, and two parties (or one and a place).
-        """
-        place = self._place(group.place) if group.place else None
-        if group.type == "DiplomaticMeeting":
-            if group.date is None and (place is None or place.kind == "country"):
-                return False  # "paid a visit to Russia", some time: not a meeting one can put on a map or a timeline
-            return len(self._sides(group.participants)) >= 2 or (place is not None and bool(group.participants))
-        if group.place is None:
-            return False
-        if place is not None and place.kind == "country" and (group.date is None or group.date.precision != "day"):
-            return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
-        specific = group.date is not None or any(group.figures) or (group.agents and group.targets)
-        return bool(specific)
-
-    def _resolved(self, group: _Group) -> ResolvedEvent:
-        evidence = tuple(dict.fromkeys(Evidence(m.sentence.text, m.sentence.start, m.sentence.end) for m in group.mentions))
-        key = self._key(group)
-        place_label = self.entities[group.place].label if group.place in self.entities else None
-        label = group.type + (f" in {place_label}" if place_label else "") + (f", {group.date.lexical()}" if group.date else "")
-        targets = [t for t in group.targets if self._sides([t]) - self._sides(group.agents)]
-        return ResolvedEvent(key=key, type=group.type, label=label, date=group.date, place=group.place,
-                             agents=tuple(group.agents), targets=tuple(targets),
-                             participants=tuple(group.participants), evidence=evidence,
-                             casualties=_merged_figures(group.figures))
-
-    def _key(self, group: _Group) -> str:
+    def _key(self, event: ArticleEvent) -> str:
         """The key of an event already in the store that this one is, else a new key from its content."""
-        sides = self._sides(group.agents) | self._sides(group.targets) | self._sides(group.participants)
-        if self.index is not None and group.place is not None:
-            place = self._place(group.place)
-            places = [group.place]
+        sides = self._sides(event.agents) | self._sides(event.targets) | self._sides(event.participants)
+        if self.index is not None and event.place is not None:
+            place = self.places.place(event.place)
+            places = [event.place]
             if place is not None and place.kind == "neighbourhood" and place.parent:
                 places.append(f"place/{place.parent}")
             inside = place is not None and place.kind in {"city", "neighbourhood"}
-            for known in self.index.event_candidates(group.type, places, exclude_article=self.article.id, inside=inside):
-                if known.type != group.type or not self._places_compatible(known.place, group.place):
+            for known in self.index.event_candidates(event.type, places, exclude_article=self.article.id, inside=inside):
+                if known.type != event.type or not self.places.compatible(known.place, event.place):
                     continue
-                if group.date is None:
+                if event.date is None:
                     if known.dates or not self._published_near(known):
                         continue  # an undated event is one reported in the same days, or none
-                elif not known.dates or not all(_close(group.date, d) for d in known.dates):
+                elif not known.dates or not all(_close(event.date, d) for d in known.dates):
                     continue
-                elif known.place != group.place and group.date.precision != "day":
+                elif known.place != event.place and event.date.precision != "day":
                     continue
-                if known.sides and sides and not (known.sides & sides) and group.type != "DiplomaticMeeting":
+                if known.sides and sides and not (known.sides & sides) and event.type != "DiplomaticMeeting":
                     continue
                 return known.key
-        parts = [group.type.lower(), group.place.split("/", 1)[1] if group.place else f"article/{self.article.id}",
-                 group.date.lexical() if group.date else self._undated()]
-        lead = sorted(self._sides(group.agents or group.participants))
+        parts = [event.type.lower(), event.place.split("/", 1)[1] if event.place else f"article/{self.article.id}",
+                 event.date.lexical() if event.date else self._undated()]
+        lead = sorted(self._sides(event.agents or event.participants))
         if lead:
             parts.append("+".join(r.split("/", 1)[1] for r in lead[:3]))
-        if group.place is None:
-            parts.append(hashlib.sha1(group.mentions[0].sentence.text.encode()).hexdigest()[:8])
+        if event.place is None:
+            parts.append(hashlib.sha1(event.evidence[0].text.encode()).hexdigest()[:8])
         return "/".join(parts)
 
 
@@ -470,32 +314,11 @@ def _place_entity(place: Place) -> Entity:
                   longitude=place.longitude, geonames_id=place.geonames_id)
 
 
-def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], agents_b: set[str], targets_b: set[str]) -> bool:
-    """Two tellings may be one event unless their sides clearly differ."""
-    a, b = agents_a | targets_a, agents_b | targets_b
-    if event_type == "DiplomaticMeeting":  # the same talks have the same parties, whoever is named
-        return not a or not b or a <= b or b <= a
-    if event_type == "Battle":
-        return not a or not b or bool(a & b)
-    if agents_a and agents_b and not agents_a & agents_b:
-        return False
-    return True
-
-
 def _close(a: DateValue, b: DateValue) -> bool:
     """Dates two reports may give for one event: compatible, or years one apart ("last year" told in January)."""
     if a.compatible(b):
         return True
     return a.precision == b.precision == "year" and abs(a.year - b.year) == 1
-
-
-def _finer(a: DateValue, b: DateValue) -> bool:
-    order = {"year": 0, "month": 1, "day": 2}
-    return order[a.precision] > order[b.precision]
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
 
 
 def _merged_figures(figures: list[Figures]) -> tuple[CasualtyFigures, ...]:
@@ -526,18 +349,17 @@ def _qualifier(a: Figures, b: Figures) -> str:
 
 def resolve_article(article: Article, doc, digest: str, *, store: EventIndex | None = None,
                     lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None) -> ArticleRecord:
-    """Everything ``article`` (parsed as ``doc``) contributes to the graph."""
+    """Everything ``article`` (parsed as ``doc``, see :func:`kg.extraction.analysed_text`) contributes to the graph."""
     lexicon = lexicon or Lexicon.load()
     gazetteer = gazetteer or Gazetteer.load()
     resolver = ArticleResolver(article, lexicon, gazetteer, store)
-    event_mentions: list[EventMention | FiguresMention] = []
-    for record in read_doc(doc, lexicon=lexicon, gazetteer=gazetteer):
-        if isinstance(record, EntityMention):
-            resolver.add_entity(record)
-        else:
-            event_mentions.append(record)
-    events = resolver.events(event_mentions)
-    used = {r for e in events for r in (*e.agents, *e.targets, *e.participants, e.place) if r}
+    reading = read_article(article, doc, lexicon=lexicon, gazetteer=gazetteer)
+    for mention in reading.mentions:
+        parent = reading.place_parents.get(mention.ref)
+        resolver.add_entity(replace(mention, parent=parent) if parent else mention)
+    events = [resolver.resolved(e) for e in reading.events]
+    used = {r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by, *e.accused_by, e.place)
+            if r}
     used |= {f.reported_by for e in events for f in e.casualties if f.reported_by}
     for ref in sorted(used):
         if ref not in resolver.entities:

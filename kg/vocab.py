@@ -58,10 +58,11 @@ EVENT_TYPES = ("AirStrike", "Shelling", "Bombing", "Battle", "Capture", "Executi
 
 CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     Event Actor Person Organisation State ArmedGroup Government InternationalOrganisation Coalition Monitor
-    Place Country Governorate City Neighbourhood
+    Place Country Governorate City Neighbourhood Area Site
     Article Mention CasualtyReport
     agent target participant place date reportedIn evidence casualties killed civiliansKilled injured
-    qualifier reportedBy affiliation locatedIn text startOffset endOffset inArticle contentHash
+    qualifier reportedBy affiliation locatedIn text startOffset endOffset inArticle inTitle claimedBy accusedBy
+    contentHash
     sourceOutlet
 """)
 RDF = _Namespace(RDF_NS, "type")

@@ -40,7 +40,7 @@ def _check(expression: str, published: dt.date | None, expected: str | None,
     (WED_2014, "three and a half years", None),
     (WED_2014, "recent months", None),
     (THU_2016, "last May", "2015-05"),
-    (THU_2016, "last week", None),
+    (THU_2016, "last week", "2016-03"),
     (THU_2016, "Thursday", "2016-03-24"),
     (THU_2016, "Tuesday's bombings", "2016-03-22"),
     (THU_2016, "19 May 2015", "2015-05-19"),
@@ -242,6 +242,23 @@ def test_anchored(expression: str, anchor: DateValue, expected: str | None) -> N
     _check(expression, SAT_2017, expected, anchor=anchor)
 
 
+@pytest.mark.parametrize(("published", "expression", "expected"), [
+    (WED_2014, "earlier this week", "2014-11"),  # Monday 24 to Wednesday 26 November
+    (WED_2014, "this week", "2014-11"),
+    (dt.date(2014, 12, 2), "earlier this week", "2014-12"),  # Monday 1 to Tuesday 2 December
+    (dt.date(2014, 12, 2), "last week", "2014-11"),  # Monday 24 to Sunday 30 November
+    (dt.date(2014, 12, 3), "the past week", "2014"),  # 26 November to 3 December: only the year is sure
+    (dt.date(2014, 8, 17), "during the past two weeks", "2014-08"),
+    (dt.date(2014, 8, 10), "the past two weeks", "2014"),  # from 27 July
+    (SAT_2017, "over the past 24 hours", "2017-10-14"),
+    (SAT_2017, "the past 10 days", "2017-10"),
+    (SAT_2017, "the past two months", None),
+])
+def test_spans_of_days_up_to_publication_are_the_month_they_lie_in(published: dt.date, expression: str,
+                                                                   expected: str | None) -> None:
+    _check(expression, published, expected)
+
+
 def test_anchored_without_anchor_counts_from_publication() -> None:
     _check("a day earlier", SAT_2017, "2017-10-13")
     _check("the same day", SAT_2017, "2017-10-14")
@@ -254,7 +271,7 @@ def test_anchored_without_anchor_counts_from_publication() -> None:
     "three and a half years", "three and a half years ago", "years", "the past days", "hours", "weeks",
     "decades", "the 1990s", "the '90s", "1990s", "the sixties", "once", "now", "recently", "recent months",
     "in recent months", "the past", "the weekend", "this weekend", "70-year-old", "70 years old", "a 10-day truce",
-    "last week", "earlier this week", "this week", "two weeks ago", "the past year", "hours or days",
+    "two weeks ago", "the past year", "hours or days",
     "since 2011", "before May", "until 2015", "", "   ", "later", "overnight", "a few days ago", "several days",
     # DATE entities en_core_web_sm finds in seeds/
     "many months", "another year", "12-month", "Christmas", "thousands of years", "the final day", "years-old",

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.extraction import EntityMention, EventMention, read_doc
-from kg.figures import figures_in, parse_number
+from kg.extraction.figures import figures_in, parse_number
 from kg.nlp import blank_pipeline, load_pipeline
 from kg.reading import Article, read_articles
 from kg.resolution import mint_iri, ref_of, resolve_article

@@ -83,7 +83,10 @@ _PATTERN_INJURED = [
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
 ]
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
-                        r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b", re.I)
+                        r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b"
+                        r"|\b(?:over|in|during|throughout) the (?:past|last) (?:year|(?:\w+ )?(?:years|months))\b"
+                        r"|\bkilled across (?:the country|syria)\b|\bsince (?:the )?(?:conflict|war|uprising|revolt)\b",
+                        re.I)
 
 
 def figures_in(text: str) -> Figures | None:

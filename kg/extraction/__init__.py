@@ -1,0 +1,94 @@
+"""Parsed article -> what it says: entity mentions and the events it tells, assembled at article level.
+
+The stages, in the order the data flows (each a module of this package):
+
+- :mod:`.entities` and :mod:`.places`: actors, people and places named (places the text describes included);
+- :mod:`.frames`: a trigger's event type, from its instrument, and whether it happened;
+- :mod:`.roles`: who did it to whom, where, who claims or accuses;
+- :mod:`.when`: the words that date it; :mod:`.figures`: the casualty figures of its sentence;
+- :mod:`.events`: event and figure mentions, sentence by sentence;
+- :mod:`.assembly`: all tellings of an event in one article made one, before it is kept or dropped.
+
+Cross-article identity is not decided here: :mod:`kg.resolution` does that.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+from kg.extraction.assembly import ArticleEvent, PlaceBook, assemble, focus_place
+from kg.extraction.entities import read_entities
+from kg.extraction.events import EventMention, FiguresMention, event_mentions
+from kg.extraction.figures import Figures
+from kg.extraction.mentions import EntityMention, Sentence, slug
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+from kg.reading import Article
+
+Record = EntityMention | EventMention | FiguresMention
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    """What one article says: its entity mentions and the events it tells."""
+
+    mentions: tuple[EntityMention, ...]
+    events: tuple[ArticleEvent, ...]
+    place_parents: dict[str, str]  # a described place with no container named -> the one its events show
+
+
+def analysed_text(article: Article) -> str:
+    """The text the pipeline parses: the title as the lead line, then the body (unless it starts with the title).
+
+    >>> analysed_text(Article(id="a", text="Rebels took the town.", title="Rebels take Mare"))
+    'Rebels take Mare\\n\\nRebels took the town.'
+    >>> analysed_text(Article(id="a", text="Rebels take Mare. Rebels took the town.", title="Rebels take Mare"))
+    'Rebels take Mare. Rebels took the town.'
+    """
+    title = (article.title or "").strip()
+    if not title or _folded(article.text[:len(title) + 40]).startswith(_folded(title)):
+        return article.text
+    return f"{title}\n\n{article.text}"
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def read_doc(doc: Doc, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None,
+             title_chars: int = 0) -> Iterator[Record]:
+    """Every mention in ``doc``: entity mentions, then events and figures, in text order."""
+    lexicon = lexicon or Lexicon.load()
+    gazetteer = gazetteer or Gazetteer.load()
+    mentions = read_entities(doc, lexicon, gazetteer)
+    yield from mentions.all
+    yield from event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars)
+
+
+def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
+                 gazetteer: Gazetteer | None = None) -> ArticleReading:
+    """What ``article`` (parsed as ``doc``, from :func:`analysed_text` or its bare text) says."""
+    lexicon = lexicon or Lexicon.load()
+    gazetteer = gazetteer or Gazetteer.load()
+    title_chars = len(doc.text) - len(article.text) if doc.text != article.text and doc.text.endswith(article.text) else 0
+    mentions = read_entities(doc, lexicon, gazetteer)
+    told = list(event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars))
+    places = PlaceBook.of(gazetteer, mentions.all)
+    sides = {m.ref: m.affiliation for m in mentions.all if m.affiliation}
+    events = assemble(told, places, published=article.published, sides=sides,
+                      focus=focus_place(mentions.all, places))
+    body = [m if title_chars == 0 else _shifted(m, title_chars) for m in mentions.all]
+    return ArticleReading(tuple(body), tuple(events), dict(places.inferred))
+
+
+def _shifted(mention: EntityMention, title_chars: int) -> EntityMention:
+    """A mention's offsets into the article's text (a mention in the title keeps them into the title)."""
+    if mention.start < title_chars:
+        return mention
+    return replace(mention, start=mention.start - title_chars, end=mention.end - title_chars)
+
+
+__all__ = ["ArticleEvent", "ArticleReading", "EntityMention", "EventMention", "Figures", "FiguresMention", "Record",
+           "Sentence", "analysed_text", "read_article", "read_doc", "slug"]

@@ -1,0 +1,418 @@
+"""Event mentions -> the events one article tells, each assembled from all its tellings before it is judged.
+
+An article tells an event several times: in its headline (the title is the
+lead sentence), its lead, and later sentences that add the place, the date
+or the toll. All tellings are gathered first; those of one type whose place,
+date and sides do not conflict become one event (a country-level or
+governorate-level telling joins a more specific one); "the city", "the
+town", "the province" and unplaced tellings take the place the article is
+about. Only then is an event kept or dropped: it must be placed below the
+country (or dated to the day), and dated, or carry figures, or name who did
+it to whom.
+
+>>> from kg.extraction.mentions import Sentence
+>>> book = PlaceBook(Gazetteer.load(), {})
+>>> s1, s2 = Sentence("Air strikes hit Idlib province.", 0, 31), Sentence("Strikes killed 9 in Idlib on Monday.", 32, 68)
+>>> events = assemble([EventMention("AirStrike", "Air strikes", s1, place="place/sy/gov/idlib"),
+...                    EventMention("AirStrike", "Strikes", s2, place="place/sy/idlib", date_text="on Monday")],
+...                   book, published=dt.date(2016, 8, 3))
+>>> [(e.type, e.place, e.date.lexical(), len(e.evidence)) for e in events]
+[('AirStrike', 'place/sy/idlib', '2016-08-01', 2)]
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from kg.dates import DateValue, resolve
+from kg.extraction.events import ATTACK_TYPES, EventMention, FiguresMention
+from kg.extraction.figures import Figures
+from kg.extraction.mentions import EntityMention, Sentence
+from kg.gazetteer import Gazetteer, Place
+
+DISCOURSE_CHARS = 600  # a telling this close after one of the same type goes on telling it
+
+
+@dataclass(frozen=True)
+class ArticleEvent:
+    """One event as one article tells it, from all its tellings."""
+
+    type: str
+    place: str | None
+    date: DateValue | None
+    agents: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    evidence: tuple[Sentence, ...] = ()
+    figures: tuple[Figures, ...] = ()
+    claimed_by: tuple[str, ...] = ()
+    accused_by: tuple[str, ...] = ()
+    date_text: str | None = None
+
+
+class PlaceBook:
+    """What assembly needs to know of places: the gazetteer's, and those the article's text described."""
+
+    def __init__(self, gazetteer: Gazetteer, described: dict[str, EntityMention]) -> None:
+        self.gazetteer = gazetteer
+        self.described = described  # place ref -> the mention that described it (with its parent)
+        self.inferred: dict[str, str] = {}  # described place with no container named -> the one its event shows
+
+    def unplaced(self, ref: str | None) -> bool:
+        """True for a place the text described without saying what contains it (only its country is known)."""
+        mention = self.described.get(ref or "")
+        return mention is not None and self.kind(mention.parent) == "country" and ref not in self.inferred
+
+    def infer(self, described: str, known: str) -> None:
+        """One event at ``described`` and at ``known``: the described place lies in ``known``'s governorate."""
+        container = self.governorate(known) or known
+        if self.unplaced(described) and self.kind(container) in {"governorate", "city"}:
+            self.inferred[described] = container
+
+    @classmethod
+    def of(cls, gazetteer: Gazetteer, mentions: Iterable[EntityMention]) -> PlaceBook:
+        """The place book of an article's entity mentions."""
+        return cls(gazetteer, {m.ref: m for m in mentions if m.kind == "place" and m.parent})
+
+    def place(self, ref: str) -> Place | None:
+        """The place a ref names, or None."""
+        mention = self.described.get(ref)
+        if mention is not None:
+            return Place(key=mention.key, name=mention.label, kind=mention.place_kind or "neighbourhood",
+                         country_code="", geonames_id=None, latitude=None, longitude=None,
+                         parent=mention.parent.split("/", 1)[1] if mention.parent else None)
+        key = ref.split("/", 1)[1]
+        if key in self.gazetteer:
+            return self.gazetteer.get(key)
+        parent = key.rsplit("/", 1)[0]  # a place another article described: its key is under its container's
+        if "/" in key and parent in self.gazetteer:
+            container = self.gazetteer.get(parent)
+            kind = "city" if container.kind in {"governorate", "country"} else "neighbourhood"
+            return Place(key=key, name=key.rsplit("/", 1)[1], kind=kind, country_code=container.country_code,
+                         geonames_id=None, latitude=None, longitude=None, parent=parent)
+        return None
+
+    def kind(self, ref: str | None) -> str | None:
+        place = self.place(ref) if ref else None
+        return place.kind if place else None
+
+    def contains(self, outer: Place, inner: Place) -> bool:
+        """Whether ``inner`` is ``outer`` or lies inside it."""
+        place: Place | None = inner
+        while place is not None:
+            if place.key == outer.key:
+                return True
+            place = self.place(f"place/{place.parent}") if place.parent else None
+        return False
+
+    def governorate(self, ref: str) -> str | None:
+        """The governorate a place lies in, or None."""
+        place = self.place(ref)
+        while place is not None and place.kind not in {"governorate", "country"}:
+            place = self.place(f"place/{place.parent}") if place.parent else None
+        return f"place/{place.key}" if place is not None and place.kind == "governorate" else None
+
+    def same_area(self, a: str, b: str) -> bool:
+        """A city and the governorate of its name ("Idlib" and "Idlib province") are one area for matching."""
+        pa, pb = self.place(a), self.place(b)
+        if pa is None or pb is None:
+            return False
+        return {pa.kind, pb.kind} == {"city", "governorate"} and pa.name.split()[0] == pb.name.split()[0]
+
+    def compatible(self, a: str | None, b: str | None) -> bool:
+        """Whether two tellings' places may be one event's: equal, one inside the other, or one area."""
+        if a is None or b is None or a == b:
+            return True
+        pa, pb = self.place(a), self.place(b)
+        if pa is None or pb is None:
+            return False
+        if self.unplaced(a) != self.unplaced(b):  # "in Tall Tawil village" and "in Hasakah": where is Tall Tawil?
+            other = b if self.unplaced(a) else a
+            return self.kind(other) != "country" and other not in self.described
+        if self.contains(pa, pb) or self.contains(pb, pa) or self.same_area(a, b):
+            return True
+        wa, wb = self._widened(pa), self._widened(pb)  # "Idlib" may be the province: Atmeh in Idlib province fits
+        return (wa is not pa or wb is not pb) and (self.contains(wa, pb) or self.contains(wb, pa))
+
+    def _widened(self, place: Place) -> Place:
+        """A city that shares its governorate's name stands for that governorate too ("Idlib", "Hama")."""
+        parent = self.place(f"place/{place.parent}") if place.kind == "city" and place.parent else None
+        if parent is not None and parent.kind == "governorate" and parent.name.split()[0] == place.name.split()[0]:
+            return parent
+        return place
+
+    def deeper(self, a: str, b: str) -> bool:
+        """Whether ``a`` lies strictly inside ``b`` (or is the city of governorate ``b``'s name)."""
+        pa, pb = self.place(a), self.place(b)
+        if pa is None or pb is None or pa.key == pb.key:
+            return False
+        if self.unplaced(a) and not self.unplaced(b) and pb.kind != "country":
+            return True  # a village the text names is more precise than the town or province it is told in
+        return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city")
+
+
+@dataclass
+class _Group:
+    """Tellings of one event within one article, merged as they come."""
+
+    type: str
+    mentions: list[EventMention]
+    place: str | None
+    date: DateValue | None
+    agents: list[str]
+    targets: list[str]
+    participants: list[str]
+    figures: list[Figures]
+    claimed_by: list[str] = field(default_factory=list)
+    accused_by: list[str] = field(default_factory=list)
+
+
+def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBook, *, published: dt.date | None,
+             sides: dict[str, str] | None = None, focus: str | None = None) -> list[ArticleEvent]:
+    """The events an article tells, from its event and figure mentions in text order.
+
+    Args:
+        mentions: the article's event and figure mentions, in text order.
+        places: the places they name.
+        published: the article's publication date, against which dates are read.
+        sides: person ref -> the actor they stand for.
+        focus: the place the article is about, for tellings that name none.
+    """
+    return _Assembly(places, published, sides or {}, focus).run(list(mentions))
+
+
+class _Assembly:
+    def __init__(self, places: PlaceBook, published: dt.date | None, sides: dict[str, str], focus: str | None) -> None:
+        self.places = places
+        self.published = published
+        self.person_actor = sides
+        self.focus = focus
+
+    def sides(self, refs: Iterable[str]) -> set[str]:
+        return {self.person_actor.get(r, r) for r in refs}
+
+    def run(self, mentions: list[EventMention | FiguresMention]) -> list[ArticleEvent]:
+        groups: list[_Group] = []
+        anchor: DateValue | None = None
+        previous: EventMention | None = None
+        for mention in mentions:
+            if isinstance(mention, FiguresMention):
+                self._attach_figures(mention, groups, previous)
+                continue
+            date = resolve(mention.date_text, published=self.published, anchor=anchor) if mention.date_text else None
+            if date is not None and not mention.sentence.in_title:
+                anchor = date
+            if previous is not None and previous.type == mention.type \
+                    and 0 <= mention.sentence.start - previous.sentence.end < DISCOURSE_CHARS:
+                # discourse goes on: "... intensified its air strikes. On September 6, 53 were killed in air raids"
+                if not mention.agents and not mention.participants:
+                    mention = replace(mention, agents=previous.agents)
+                shared = self.sides([*mention.agents, *mention.participants]) & \
+                    self.sides([*previous.agents, *previous.participants])
+                if mention.place is None and shared:
+                    mention = replace(mention, place=previous.place)
+            previous = mention
+            group = self._group_for(mention, date, groups)
+            if group is None:
+                groups.append(_Group(mention.type, [mention], mention.place, date, list(mention.agents),
+                                     list(mention.targets), list(mention.participants),
+                                     [mention.figures] if mention.figures else [], list(mention.claimed_by),
+                                     list(mention.accused_by)))
+            else:
+                self._merge(group, mention, date)
+        self._same_time(groups)
+        for group in groups:
+            if group.type != "DiplomaticMeeting" and self.focus is not None and self._vague(group.place):
+                group.place = self.focus  # told without a place below the country, in an article about one place
+        groups = self._merged(groups)
+        return [self._event(g) for g in groups if self._worth_keeping(g)]
+
+    def _vague(self, place: str | None) -> bool:
+        if place is None:
+            return True
+        kind = self.places.kind(place)
+        if kind == "country":
+            focus = self.places.place(self.focus) if self.focus else None
+            here = self.places.place(place)
+            return focus is not None and here is not None and self.places.contains(here, focus)
+        return False
+
+    def _merged(self, groups: list[_Group]) -> list[_Group]:
+        """Groups that became compatible once placed (a headline and its lead) merge, in text order."""
+        out: list[_Group] = []
+        for group in groups:
+            target = next((g for g in out if self._joins(g, group)), None)
+            if target is None:
+                out.append(group)
+            else:
+                for mention in group.mentions:
+                    self._merge(target, mention, group.date, figures=False)
+                target.figures += group.figures
+                if group.place and target.place and self.places.deeper(group.place, target.place):
+                    target.place = group.place
+        return out
+
+    def _joins(self, a: _Group, b: _Group) -> bool:
+        if a.type != b.type or not self.places.compatible(a.place, b.place):
+            return False
+        if a.date is not None and b.date is not None and not a.date.compatible(b.date):
+            return False
+        if not _sides_compatible(a.type, self.sides(a.agents + a.participants), self.sides(a.targets),
+                                 self.sides(b.agents + b.participants), self.sides(b.targets)):
+            return False
+        title = any(m.sentence.in_title for m in a.mentions + b.mentions)
+        same_toll = any(f.killed is not None and f.killed == g.killed for f in a.figures for g in b.figures)
+        return title or same_toll or a.place == b.place and (a.date is None or b.date is None)
+
+    def _same_time(self, groups: list[_Group]) -> None:
+        """An undated event told in an "as" clause happened when the main clause's event did."""
+        for group in groups:
+            if group.date is not None:
+                continue
+            for mention in group.mentions:
+                if mention.same_time_as is None:
+                    continue
+                for other in groups:
+                    if other is not group and other.date is not None and any(
+                            m.sentence.start == mention.sentence.start and m.trigger == mention.same_time_as
+                            for m in other.mentions):
+                        group.date = other.date
+                        break
+
+    def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
+        for group in reversed(groups):
+            if group.type != mention.type or not self.places.compatible(group.place, mention.place):
+                continue
+            if date is not None and group.date is not None and not date.compatible(group.date):
+                continue
+            if not _sides_compatible(group.type, self.sides(group.agents + group.participants), self.sides(group.targets),
+                                     self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
+                continue
+            if group.place is None or mention.place is None:
+                shared = self.sides([*group.agents, *group.targets, *group.participants]) & \
+                    self.sides([*mention.agents, *mention.targets, *mention.participants])
+                same_toll = mention.figures is not None and mention.figures.killed is not None and \
+                    any(f.killed == mention.figures.killed for f in group.figures)
+                title = any(m.sentence.in_title for m in group.mentions)
+                if not shared and not same_toll and not title and not (date is not None and group.date is not None):
+                    continue  # an unplaced telling joins only an event it shares a side, a toll or a date with
+            return group
+        return None
+
+    def _merge(self, group: _Group, mention: EventMention, date: DateValue | None, *, figures: bool = True) -> None:
+        if group.type == "Battle" and self.sides(mention.agents) & self.sides(group.targets) \
+                and not self.sides(mention.agents) & self.sides(group.agents):
+            # the same battle told from the other side: "IS militants are fighting" in the SDF's battle
+            mention = replace(mention, agents=mention.targets, targets=mention.agents)
+        group.mentions.append(mention)
+        if mention.place and group.place and mention.place != group.place:
+            self.places.infer(mention.place, group.place)
+            self.places.infer(group.place, mention.place)
+        if mention.place and (group.place is None or self.places.deeper(mention.place, group.place)):
+            group.place = mention.place
+        if date is not None and (group.date is None or _finer(date, group.date)):
+            group.date = date
+        group.agents = _unique([*group.agents, *mention.agents])
+        group.targets = _unique([*group.targets, *mention.targets])
+        group.participants = _unique([*group.participants, *mention.participants])
+        group.claimed_by = _unique([*group.claimed_by, *mention.claimed_by])
+        group.accused_by = _unique([*group.accused_by, *mention.accused_by])
+        if figures and mention.figures:
+            group.figures.append(mention.figures)
+
+    def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> None:
+        """Figures told apart from their event: to the last event with agreeing figures and place.
+
+        Figures at another place right after an attack ("another 40 fighters were killed around Albu Kamal") tell
+        another attack of the same kind there.
+        """
+        figures = mention.figures
+        for group in reversed(groups):
+            place_ok = mention.place is None or self.places.compatible(group.place, mention.place)
+            if place_ok and group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
+                                                  for f in group.figures):
+                if mention.place and (group.place is None or self.places.deeper(mention.place, group.place)):
+                    group.place = mention.place
+                group.figures.append(figures)
+                return
+        last = groups[-1] if groups else None
+        if last is not None and previous is not None and last.type in ATTACK_TYPES[:5] and mention.place \
+                and self.places.kind(mention.place) not in {None, "country"} \
+                and 0 <= mention.sentence.start - previous.sentence.end < DISCOURSE_CHARS:
+            telling = EventMention(last.type, "", mention.sentence, tuple(last.agents), (), (), mention.place,
+                                   None, figures)
+            groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [], [figures]))
+
+    def _worth_keeping(self, group: _Group) -> bool:
+        """Whether a group is specific enough to be an event: placed, and dated or argued.
+
+        Attacks need a place below the country (or a country and a day) and a date, figures, or both an agent
+        and a target; meetings need a date or a place below the country, and two parties (or one and a place).
+        """
+        kind = self.places.kind(group.place)
+        if group.type == "DiplomaticMeeting":
+            if group.date is None and kind in {None, "country"}:
+                return False  # "paid a visit to Russia", some time: not a meeting one can put on a map or a timeline
+            return len(self.sides(group.participants)) >= 2 or (kind is not None and bool(group.participants))
+        if group.place is None:
+            return False
+        if kind == "country" and (group.date is None or group.date.precision != "day"):
+            return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
+        return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
+
+    def _event(self, group: _Group) -> ArticleEvent:
+        evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
+        targets = [t for t in group.targets if self.sides([t]) - self.sides(group.agents)]
+        date_text = next((m.date_text for m in group.mentions if m.date_text), None)
+        return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
+                            tuple(group.participants), evidence, tuple(group.figures), tuple(group.claimed_by),
+                            tuple(group.accused_by), date_text)
+
+
+def focus_place(mentions: Sequence[EntityMention], places: PlaceBook) -> str | None:
+    """The place an article is about: a city (or village) named at least three times and twice as often as any other.
+
+    A neighbourhood counts for its city; with no such city, a governorate named as often stands in.
+    """
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.kind != "place":
+            continue
+        place = places.place(m.ref)
+        if place is None or place.kind not in {"city", "neighbourhood", "governorate"}:
+            continue
+        ref = m.ref
+        if place.kind == "neighbourhood" and place.parent:
+            ref = f"place/{place.parent}"
+        counts[ref] = counts.get(ref, 0) + 1
+    areas: dict[str, int] = {}
+    for ref, n in counts.items():  # "Idlib" and "Idlib province" count as one area
+        area = next((r for r in areas if places.same_area(r, ref)), ref)
+        areas[area] = areas.get(area, 0) + n
+    if not areas:
+        return None
+    ranked = sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))
+    top, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return top if n >= 3 and n > 2 * runner_up else None
+
+
+def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], agents_b: set[str],
+                      targets_b: set[str]) -> bool:
+    """Two tellings may be one event unless their sides clearly differ."""
+    a, b = agents_a | targets_a, agents_b | targets_b
+    if event_type == "DiplomaticMeeting":  # the same talks have the same parties, whoever is named
+        return not a or not b or a <= b or b <= a
+    if event_type == "Battle":
+        return not a or not b or bool(a & b)
+    return not (agents_a and agents_b and not agents_a & agents_b)
+
+
+def _finer(a: DateValue, b: DateValue) -> bool:
+    order = {"year": 0, "month": 1, "day": 2}
+    return order[a.precision] > order[b.precision]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

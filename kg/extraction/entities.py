@@ -1,0 +1,145 @@
+"""Doc -> mentions of actors and people (and, through :mod:`kg.extraction.places`, places).
+
+Actors come from the lexicon's names marked by ``conflict_spans``; armed
+groups the lexicon does not know become actors when the text says what they
+are ("the Hamza Brigade", "the Sultan Murad militia", "the Fatah Mubin
+Operation Room"). Generic references ("the regime", "the jihadists") stand
+for the matching actor named nearest before them (else after, else the
+phrase's default). People are the lexicon's, or PERSON names with a first
+and a last name; a short form ("Abdel Rahman") joins the full name met
+before it, and a person's affiliation comes from a title or apposition next
+to the name ("Observatory director Rami Abdel Rahman", "Steifo, vice-president
+of the Syrian Coalition").
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.mentions import EntityMention, Mentions, slug
+from kg.extraction.places import place_mentions
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+
+CONNECTORS = frozenset({"al", "el", "of", "the", "ul"})
+
+
+def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
+    """Every actor, person and place mention of ``doc``, with generic references resolved."""
+    found: list[tuple[Span, EntityMention]] = []
+    for span in doc.spans["actors"]:
+        found.append((span, _mention(span, f"actor/{span.label_}", lexicon.actors[span.label_].label)))
+    found += _new_groups(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
+    places = place_mentions(doc, gazetteer)
+    described = {i for s, m in places if m.parent for i in range(s.start, s.end)}
+    people = [(s, m) for s, m in _people(doc, lexicon) if not described & set(range(s.start, s.end))]
+    found += people
+    positions = sorted([(s.start, m.ref) for s, m in found if m.kind == "actor"] +
+                       [(s.start, m.affiliation) for s, m in people if m.affiliation])
+    for span in doc.spans["generic"]:
+        ref = _generic(lexicon, span, positions)
+        if ref:
+            found.append((span, _mention(span, ref, lexicon.actors[ref.split("/", 1)[1]].label)))
+    found += places
+    capitals = {a.capital: a for a in lexicon.actors.values() if a.capital}
+    for span, _ in places:
+        actor = capitals.get(span.text)
+        if actor is not None:  # "Moscow hosted Kerry": the capital acts for the state
+            found.append((span, _mention(span, f"actor/{actor.key}", actor.label)))
+    found.sort(key=lambda pair: (pair[0].start, pair[0].end))
+    mentions = Mentions(doc)
+    for span, mention in found:
+        mentions.add(span.start, span.end, mention)
+    return mentions
+
+
+def _mention(span: Span, ref: str, label: str, **extra) -> EntityMention:
+    return EntityMention(ref, span.text, span.start_char, span.end_char, label, **extra)
+
+
+def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span, EntityMention]]:
+    """Armed groups named by what they are: "the Hamza Brigade", "Liwa al-Quds", "the Fatah Mubin Operation Room".
+
+    A run of capitalised words (joined by "al", "of") ending in a unit noun ("Brigade", "Militia", "Operation
+    Room") or opened by an Arabic word for a unit ("Liwa", "Jaish", "Kataib"); two words at least, none of
+    them part of a name the lexicon knows.
+    """
+    out = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j not in taken and (doc[j].is_title or doc[j].lower_.startswith(("al-", "el-"))
+                                                   or (j > i and doc[j].lower_ in CONNECTORS)):
+            j += 1
+        while j > i and doc[j - 1].lower_ in CONNECTORS:
+            j -= 1
+        words = [t.lower_ for t in doc[i:j]]
+        if len(words) >= 2 and (words[-1] in lexicon.unit_nouns or words[0] in lexicon.unit_openers):
+            span = doc[i:j]
+            out.append((span, _mention(span, f"actor/group/{slug(span.text)}", span.text, classes=("ArmedGroup",))))
+        i = max(j, i + 1)
+    return out
+
+
+def _people(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, EntityMention]]:
+    """People: known ones by key; others by their full name, short forms linked to it."""
+    out = []
+    full_names: dict[str, str] = {}  # last word -> full name
+    spans = sorted(doc.spans["people"], key=lambda s: s.start)
+    for span in spans:
+        if span.label_ == "?" and len(span) > 1:
+            full_names.setdefault(span[-1].text, span.text)
+    for span in spans:
+        if span.label_ != "?":
+            entry = lexicon.people[span.label_]
+            aff = f"actor/{entry.affiliation}" if entry.affiliation else None
+            out.append((span, _mention(span, f"person/{entry.key}", entry.label, affiliation=aff)))
+            continue
+        name = full_names.get(span.text, span.text) if len(span) == 1 else span.text
+        if len(name.split()) < 2 or not name[0].isupper() or name.lower() in _actor_aliases(lexicon):
+            continue
+        out.append((span, _mention(span, f"person/{slug(name)}", name, affiliation=_affiliation(doc, span, lexicon.titles))))
+    return out
+
+
+def _affiliation(doc: Doc, span: Span, titles: frozenset[str]) -> str | None:
+    """Whom an unknown person acts for, from a title or apposition around the name."""
+    sent = span.sent
+    before = doc[max(sent.start, span.start - 6):span.start]
+    titled = any(t.lower_ in titles for t in before)
+    for token in reversed(list(before)):
+        for s in doc.spans["actors"]:
+            if s.start <= token.i < s.end and (titled or token.i == span.start - 1):
+                return f"actor/{s.label_}"
+    after = doc[span.end:min(sent.end, span.end + 8)]
+    for i, token in enumerate(after):
+        if token.lower_ in {"of", "for", "from"} or (token.text == "," and i == 0) or token.lower_ in titles:
+            for s in doc.spans["actors"]:
+                if span.end <= s.start <= span.end + 8 and s.start >= token.i:
+                    return f"actor/{s.label_}"
+            if token.lower_ in {"of", "for", "from"}:
+                break
+    return None
+
+
+def _generic(lexicon: Lexicon, span: Span, positions: list[tuple[int, str]]) -> str | None:
+    """The actor a generic reference stands for: nearest candidate before it, else after, else the default."""
+    entry = lexicon.generic.get(span.label_)
+    if entry is None:
+        return None
+    candidates = {f"actor/{c}" for c in entry.candidates}
+    before = [ref for pos, ref in positions if pos < span.start and ref in candidates]
+    if before:
+        return before[-1]
+    after = [ref for pos, ref in positions if pos > span.start and ref in candidates]
+    if after:
+        return after[0]
+    return f"actor/{entry.default}" if entry.default else None
+
+
+@lru_cache(maxsize=2)
+def _actor_aliases(lexicon: Lexicon) -> frozenset[str]:
+    """Every actor alias, lower-cased, once per lexicon (not once per person named)."""
+    return frozenset(a.lower() for entry in lexicon.actors.values() for a in entry.aliases)
+

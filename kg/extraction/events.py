@@ -1,0 +1,265 @@
+"""Doc -> event and figure mentions, sentence by sentence, in text order.
+
+Each trigger ``conflict_spans`` marked is read as a frame (:mod:`.frames`):
+its type from the trigger and its instrument, whether it happened, its roles
+(:mod:`.roles`), its date words (:mod:`.when`) and the casualty figures of its
+sentence (:mod:`.figures`). A killing verb whose subject is an instrument
+("the air force killed 10 people", "a car bomb killed six") tells an event
+too. Figures in a sentence that tells no event of its own become a
+:class:`FiguresMention`, for the assembly to attach.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extraction.figures import Figures, figures_in, parse_number
+from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual
+from kg.extraction.mentions import Mentions, Sentence
+from kg.extraction.roles import RoleReader
+from kg.extraction.syntax import clause_head, noun_core
+from kg.extraction.when import event_date
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+
+ATTACK_TYPES = ("AirStrike", "Shelling", "Bombing", "Execution", "Massacre", "Battle", "Capture", "Kidnapping", "Surrender")
+INSTRUMENT_TYPES = {"air": "AirStrike", "ground": "Shelling", "bomb": "Bombing"}
+KILLING_VERBS = frozenset({"kill", "hit", "strike", "target", "destroy", "pound", "bombard", "wound", "injure", "claim",
+                           "leave", "rock", "slam", "raze", "level"})
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """One telling of an event in one sentence."""
+
+    type: str
+    trigger: str
+    sentence: Sentence
+    agents: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    place: str | None = None
+    date_text: str | None = None
+    figures: Figures | None = None
+    same_time_as: str | None = None  # trigger of the sentence's main event, for "... came as X met Y"
+    claimed_by: tuple[str, ...] = ()  # who claimed responsibility
+    accused_by: tuple[str, ...] = ()  # who accuses the agents
+
+
+@dataclass(frozen=True)
+class FiguresMention:
+    """Casualty figures in a sentence that tells no event of its own ("Among the 63 killed were 36 civilians")."""
+
+    figures: Figures
+    sentence: Sentence
+    place: str | None = None
+
+
+def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Gazetteer, *,
+                   title_chars: int = 0) -> Iterator[EventMention | FiguresMention]:
+    """Event and figure mentions of ``doc``, sentence by sentence.
+
+    Args:
+        doc: the parsed article (its title first, when ``title_chars`` > 0).
+        mentions: the article's entity mentions.
+        lexicon: the domain lexicons.
+        gazetteer: the places.
+        title_chars: how many leading characters of ``doc`` are the title and the break after it.
+    """
+    reader = _SentenceReader(doc, mentions, lexicon, gazetteer)
+    triggers_by_sent: dict[int, list[Span]] = {}
+    for span in [*doc.spans["triggers"], *_instrument_killings(doc, lexicon)]:
+        triggers_by_sent.setdefault(span.sent.start, []).append(span)
+    monitor = _Monitor(reader)
+    for sent in doc.sents:
+        sentence = _sentence(sent, title_chars)
+        if sentence is None:
+            continue
+        events = [e for t in sorted(triggers_by_sent.get(sent.start, []), key=lambda s: s.start)
+                  if (e := reader.event(t, sent, sentence))]
+        events = _one_per_type(events)
+        figures = figures_in(sent.text)
+        if figures:
+            figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
+                              reader.source(sent) or monitor())
+        if events and figures and not any(e.figures for e in events):
+            carrier = next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
+            events = [_with_figures(e, figures) if e is carrier else e for e in events]
+        elif figures and not events:
+            yield FiguresMention(figures, sentence, reader.roles.sentence_place(sent, []))
+        yield from events
+
+
+def _sentence(sent: Span, title_chars: int) -> Sentence | None:
+    text = sent.text.strip()
+    if not text:
+        return None
+    start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+    end = sent.start_char + len(sent.text.rstrip())
+    if start < title_chars:
+        return Sentence(text, start, end, in_title=True)
+    return Sentence(text, start - title_chars, end - title_chars)
+
+
+def _with_figures(event: EventMention, figures: Figures) -> EventMention:
+    return EventMention(**{**event.__dict__, "figures": figures})
+
+
+def _instrument_killings(doc: Doc, lexicon: Lexicon) -> list[Span]:
+    """Killing verbs whose subject is an instrument: "the air force killed 10", "a car bomb killed six"."""
+    if not doc.has_annotation("DEP"):
+        return []
+    taken = {i for s in doc.spans["triggers"] for i in range(s.start, s.end)}
+    out = []
+    for token in doc:
+        if token.i in taken or token.pos_ != "VERB" or token.lemma_.lower() not in KILLING_VERBS:
+            continue
+        subjects = [t for c in token.children if c.dep_ in {"nsubj", "agent"} for t in noun_core(c)]
+        if any(t.i in taken for t in subjects):
+            continue  # "air strikes killed ...": the subject is a trigger of its own
+        kinds = instruments(subjects, lexicon)
+        kind = next((k for k in ("air", "ground", "bomb") if k in kinds), None)
+        if kind is not None:
+            out.append(Span(doc, token.i, token.i + 1, label=INSTRUMENT_TYPES[kind]))
+    return out
+
+
+class _SentenceReader:
+    """Reads the event frames of one article's sentences."""
+
+    def __init__(self, doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.lexicon = lexicon
+        self.roles = RoleReader(mentions, lexicon, gazetteer)
+        self.last_attack: str | None = None  # the type of the last attack told, for "the attack" later
+
+    def event(self, trigger: Span, sent: Span, sentence: Sentence) -> EventMention | None:
+        actors = [m.ref for m in self.mentions.within(sent) if m.kind == "actor"]
+        kind = self._anaphora(trigger) or event_type(trigger, sent, self.lexicon, actors)
+        if kind is None or not is_factual(trigger, sent, self.lexicon):
+            return None
+        if kind in ATTACK_TYPES[:5]:
+            self.last_attack = kind
+        entry = self.lexicon.trigger(kind)
+        roles = self.roles.roles(trigger, entry.object_is)
+        earlier = [m for m in self.mentions.all if m.start < sent.start_char]
+        place = roles.places[0] if roles.places else self.roles.sentence_place(_own_clause(trigger, sent), earlier)
+        agents, targets, participants = roles.agents, roles.targets, roles.participants
+        if place is None and kind == "DiplomaticMeeting":
+            place = self.roles.host_capital(trigger)
+        if kind == "DiplomaticMeeting":
+            participants = _unique(agents + targets + participants)
+            agents, targets = [], []
+            if len({self.mentions.affiliation(p) for p in participants}) < 2 and place is None:
+                return None
+        figures = _victims(trigger.root) if kind == "Execution" else None
+        return EventMention(kind, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
+                            tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
+                            self._main_event_trigger(trigger), tuple(_unique(roles.claimed_by)),
+                            tuple(_unique(roles.accused_by)))
+
+    def _names(self, sent: Span) -> set[int]:
+        return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
+
+    def _anaphora(self, trigger: Span) -> str | None:
+        """The type of the attack told before, for "the attack", "the strikes", "the blast" told with no instrument."""
+        root = trigger.root
+        if self.last_attack is None or root.lemma_.lower() not in self.lexicon.attack_words:
+            return None
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in root.children):
+            return None
+        return None if instruments(instrument_tokens(trigger), self.lexicon) else self.last_attack
+
+    def _main_event_trigger(self, trigger: Span) -> str | None:
+        """For an event told in an "as"/"while"/"when" clause, the trigger of the event of the main clause."""
+        clause = clause_head(trigger.root)
+        if clause.dep_ != "advcl" or not any(c.lower_ in {"as", "while", "when"} and c.dep_ == "mark" for c in clause.children):
+            return None
+        main = {t.i for t in clause.head.subtree} - {t.i for t in clause.subtree}
+        for other in self.doc.spans["triggers"]:
+            if other.start != trigger.start and other.root.i in main:
+                return other.text
+        return None
+
+    def source(self, sent: Span) -> str | None:
+        """Whom the sentence attributes its figures to ("according to the Observatory", "a monitor said")."""
+        text = sent.text.lower()
+        candidates = [m for m in self.mentions.within(sent) if m.kind != "place"]
+        if "according to" in text:
+            idx = sent.start_char + text.index("according to")
+            after = [m for m in candidates if m.start > idx]
+            if after:
+                return after[0].ref
+        for token in sent:
+            if token.lemma_.lower() in {"say", "report", "tell", "announce", "state", "add", "claim", "confirm",
+                                        "document", "estimate"}:
+                for child in token.children:
+                    if child.dep_ in {"nsubj", "nsubjpass"}:
+                        found = [m for m in self.mentions.within(child.subtree) if m.kind != "place"]
+                        if found:
+                            return found[0].ref
+        return None
+
+
+class _Monitor:
+    """The monitor an article attributes what it reports to ("..., according to the Observatory"), found once."""
+
+    def __init__(self, reader: _SentenceReader) -> None:
+        self.reader = reader
+        self.found: str | None = None
+        self.looked = False
+
+    def __call__(self) -> str | None:
+        if not self.looked:
+            self.looked = True
+            sources = (self.reader.source(sent) for sent in self.reader.doc.sents)
+            self.found = next((ref for ref in sources if ref and self.reader.roles.is_monitor(ref)), None)
+        return self.found
+
+
+def _own_clause(trigger: Span, sent: Span) -> list[Token]:
+    """The sentence less the clauses that tell something else ("... as peace talks entered a second day in Astana")."""
+    root = trigger.root
+    ancestors = {root.i, *(t.i for t in root.ancestors)}
+    other: set[int] = set()
+    for token in sent:
+        if token.dep_ in {"advcl", "relcl", "acl"} and token.i not in ancestors and \
+                any(c.dep_ == "mark" or c.lower_ in {"as", "while", "when", "after", "before", "since"} for c in token.children):
+            other |= {t.i for t in token.subtree}
+    return [t for t in sent if t.i not in other or t.i in ancestors]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _victims(verb: Token) -> Figures | None:
+    """How many people an execution verb says were put to death ("stoned to death two men", "beheaded a member")."""
+    for child in verb.children:
+        if child.dep_ not in {"dobj", "nsubjpass"} or child.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for mod in child.children:
+            if mod.dep_ == "nummod" and (n := parse_number(mod.text)) is not None:
+                return Figures(killed=n)
+            if mod.dep_ == "det" and mod.lower_ in {"a", "an", "one"}:
+                return Figures(killed=1)
+    return None
+
+
+def _one_per_type(events: list[EventMention]) -> list[EventMention]:
+    """Several triggers of one type and place in one sentence tell one event: keep the best-argued one."""
+    def score(e: EventMention) -> int:
+        return len(e.agents) + len(e.targets) + len(e.participants) + (e.date_text is not None)
+
+    best: dict[tuple[str, str | None], EventMention] = {}
+    for event in events:
+        current = best.get((event.type, event.place))
+        if current is None or score(event) > score(current):
+            best[(event.type, event.place)] = event
+    return [e for e in events if best.get((e.type, e.place)) is e]
+
+
+__all__ = ["EventMention", "FiguresMention", "event_mentions", "instrument_tokens"]

@@ -1,0 +1,114 @@
+"""The records every later stage points at: sentences and entity mentions, and the article's index of them.
+
+An :class:`EntityMention` says that a stretch of text names an actor, a
+person or a place (``ref`` = ``kind/key``). The :class:`Mentions` index
+finds the mentions inside any tokens, so each stage asks "who is named in
+this phrase?" without scanning the article.
+
+>>> m = EntityMention("place/sy/raqqa", "Raqa", 10, 14, "Raqqa")
+>>> m.kind, m.key
+('place', 'sy/raqqa')
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the article, with character offsets into its text (into its title when ``in_title``)."""
+
+    text: str
+    start: int
+    end: int
+    in_title: bool = False
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A name met in the text and the entity it stands for (``ref`` = ``kind/key``)."""
+
+    ref: str
+    surface: str
+    start: int
+    end: int
+    label: str  # the canonical name (for people and places found only in text)
+    affiliation: str | None = None  # person -> actor ref
+    parent: str | None = None  # place found in text -> the place ref that contains it
+    place_kind: str | None = None  # place found in text: "neighbourhood", "village", "site"...
+    classes: tuple[str, ...] = ()  # actor found in text: its CKG classes ("ArmedGroup")
+
+    @property
+    def kind(self) -> str:
+        """``actor``, ``person`` or ``place``."""
+        return self.ref.partition("/")[0]
+
+    @property
+    def key(self) -> str:
+        """The ref without its kind."""
+        return self.ref.partition("/")[2]
+
+
+def slug(name: str) -> str:
+    """A readable, stable key part for a name: ASCII, lower case, hyphens.
+
+    >>> slug("Deir ez-Zor")
+    'deir-ez-zor'
+    >>> slug("  Syrian Observatory for Human Rights ")
+    'syrian-observatory-for-human-rights'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[’‘'`ʿʾ]", "", text)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text or hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
+class Mentions:
+    """The entity mentions of one article, in text order, indexed by token."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.all: list[EntityMention] = []
+        self._by_token: dict[int, list[EntityMention]] = {}
+        self._tokens: dict[EntityMention, tuple[int, int]] = {}
+
+    def add(self, start: int, end: int, mention: EntityMention) -> None:
+        """Record ``mention`` as covering tokens ``start`` to ``end`` (exclusive)."""
+        self.all.append(mention)
+        self._tokens[mention] = (start, end)
+        for i in range(start, end):
+            self._by_token.setdefault(i, []).append(mention)
+
+    def at(self, i: int) -> list[EntityMention]:
+        """The mentions covering token ``i``."""
+        return self._by_token.get(i, [])
+
+    def tokens_of(self, mention: EntityMention) -> tuple[int, int]:
+        """The token range a mention covers."""
+        return self._tokens[mention]
+
+    def within(self, tokens: Iterable[Token]) -> list[EntityMention]:
+        """The mentions that cover any of ``tokens``, each once, in the order met."""
+        seen: dict[EntityMention, None] = {}
+        for token in tokens:
+            for m in self._by_token.get(token.i, ()):
+                seen.setdefault(m, None)
+        return list(seen)
+
+    def affiliation(self, ref: str) -> str:
+        """The actor a ref stands for: a person's affiliation, else the ref itself."""
+        for m in self.all:
+            if m.ref == ref and m.affiliation:
+                return m.affiliation
+        return ref
+
+    def place_parent(self, ref: str) -> str | None:
+        """The containing place the text gave a place it named (neighbourhoods, villages), if any."""
+        return next((m.parent for m in self.all if m.ref == ref and m.parent), None)

@@ -1,0 +1,313 @@
+"""Doc -> place mentions: gazetteer names, and places the text itself says are places.
+
+Most villages, neighbourhoods, camps, bases and crossings a report names are
+in no gazetteer. The context makes them places: "the village of Rityan",
+"Tall Tawil village", "the Salihiah neighbourhood of Hasakeh", "in Jisreen, a
+town in Eastern Ghouta", "Maarzita in southern Idlib province", "Abu al-Duhur
+air base". Such a place gets a key under the place that contains it (the one
+the context names, else the nearest one named before it in the sentence) and
+no coordinates: nothing is invented. A name the gazetteer knows only far
+away ("Salihiah" in Iran) yields to the local place the context describes.
+
+>>> from kg.nlp import load_pipeline
+>>> doc = load_pipeline()("Shells hit the village of Jisreen near Damascus.")
+>>> [(m.label, m.parent, m.place_kind) for _, m in place_mentions(doc, Gazetteer.load()) if m.parent]
+[('Jisreen', 'place/sy/gov/damascus', 'city')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.mentions import EntityMention, slug
+from kg.gazetteer import Gazetteer, Place, normalise, phonetic
+from kg.lexicon import Lexicon
+
+NEAR_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "TR", "IL", "PS"})
+ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "az", "ez", "es", "an", "at", "et", "ul", "bin", "abu", "bani",
+                      "wa"})
+NOT_NAMES = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "another",
+                       "other", "rebel", "regime", "government", "opposition", "border",
+                       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "and", "or",
+                       "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                       "october", "november", "december", "ramadan", "eid",
+                       "in", "of", "on", "at", "near", "he", "she", "it", "they", "we", "i"})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A word that makes the name next to it a place, and the kind of place it makes."""
+
+    word: str  # "village", "air base", "border crossing"
+    kind: str  # "city" (a city, town or village) or "neighbourhood" (a district or a site)
+
+
+def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMention]]:
+    """Every place mention of ``doc``, with the span it covers, in text order."""
+    out: list[tuple[Span, EntityMention]] = []
+    known: list[tuple[Span, Place]] = []
+    for span in doc.spans["places"]:
+        if span.label_ == "neighbourhood":
+            continue
+        place = gazetteer.get(span.label_)
+        known.append((span, place))
+    settings = _settings()
+    found = list(_described_places(doc, gazetteer, known, settings))
+    replaced = {(s.start, s.end) for s, _, _ in found}
+    for span, place in known:
+        if (span.start, span.end) in replaced:
+            continue
+        out.append((span, _mention(span, f"place/{place.key}", place.name)))
+    taken = {i for s, _ in out for i in range(s.start, s.end)}
+    countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
+    home_code = "SY" if "SY" in countries else (next(iter(countries)) if len(countries) == 1 else None)
+    home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
+    for span, name, setting in found:
+        if taken & set(range(span.start, span.end)):
+            continue
+        parent = _container(span, known, gazetteer, setting.kind) or home  # else Syria (or the one country named)
+        if parent is None:
+            continue
+        key = _key(name, parent, gazetteer)
+        if key in gazetteer:
+            place = gazetteer.get(key)
+            out.append((span, _mention(span, f"place/{key}", place.name)))
+            taken |= set(range(span.start, span.end))
+            continue
+        out.append((span, _mention(span, f"place/{key}", name, parent=f"place/{parent.key}", place_kind=setting.kind)))
+        taken |= set(range(span.start, span.end))
+    out += _recurrences(doc, out, taken)
+    cities = [(s.start, p) for s, p in known if p.kind == "city"]
+    for span in doc.spans["places"]:
+        if span.label_ != "neighbourhood" or taken & set(range(span.start, span.end)):
+            continue
+        city = _city_for(span, cities)
+        if city is None:
+            continue
+        name = re.sub(r"^(?:the\s+)", "", span.text, flags=re.I)
+        hood = gazetteer.neighbourhood(name, city)
+        out.append((span, _mention(span, f"place/{hood.key}", hood.name, parent=f"place/{city.key}",
+                                   place_kind="neighbourhood")))
+    out.sort(key=lambda pair: pair[0].start)
+    return out
+
+
+def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[int]) -> list[tuple[Span, EntityMention]]:
+    """Other places in the text where a described place is named bare ("a school in Jisreen")."""
+    described = {tuple(t.text for t in s): m for s, m in found if m.parent}
+    out = []
+    for words, mention in described.items():
+        size = len(words)
+        for i in range(len(doc) - size + 1):
+            if doc[i].text == words[0] and tuple(t.text for t in doc[i:i + size]) == words \
+                    and not taken & set(range(i, i + size)):
+                span = doc[i:i + size]
+                out.append((span, EntityMention(mention.ref, span.text, span.start_char, span.end_char, mention.label,
+                                                parent=mention.parent, place_kind=mention.place_kind)))
+                taken |= set(range(i, i + size))
+    return out
+
+
+def _mention(span: Span, ref: str, label: str, **extra) -> EntityMention:
+    return EntityMention(ref, span.text, span.start_char, span.end_char, label, **extra)
+
+
+def _settings() -> dict[tuple[str, ...], Setting]:
+    """The place words of ``kg/data/places.toml`` by their words."""
+    return {tuple(s.word.split()): s for s in (Setting(w, kind) for kind, words in Lexicon.load().place_words.items()
+                                               for w in words)}
+
+
+def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Place]],
+                      settings: dict[tuple[str, ...], Setting]):
+    """Names the context calls places: "the town of X", "X village", "the X neighbourhood (of Y)"."""
+    longest = max(len(k) for k in settings)
+    known_at = {i: p for s, p in known for i in range(s.start, s.end)}
+    headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
+    i = 0
+    while i < len(doc):
+        if i in headlines:  # "17 Killed as Qaeda Attacks Syria Kurd Town": every word is capitalised
+            i += 1
+            continue
+        setting, size = _setting_at(doc, i, settings, longest)
+        if setting is None:
+            i += 1
+            continue
+        after = doc[i + size].lower_ if i + size < len(doc) else ""
+        if after == "of":  # "the village of Rityan", "the neighbourhoods of Seif al-Dawla and Zubdiya"
+            for name in _names_after(doc, i + size + 1):
+                yield from _described(name, setting, known_at, gazetteer)
+        name = _name_before(doc, i)
+        if name is not None:  # "Tall Tawil village", "the Atmeh refugee camp"
+            yield from _described(name, setting, known_at, gazetteer)
+        elif (k := _apposition_start(doc, i)) is not None and (name := _name_before(doc, k)) is not None:
+            yield from _described(name, setting, known_at, gazetteer)  # "Jisreen, a town in Eastern Ghouta"
+        i += size
+    yield from _located_names(doc, known_at, gazetteer)
+
+
+def _headline(sent: Span) -> bool:
+    """True for a sentence in headline case: most of its words capitalised."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title for t in words) >= 0.7 * len(words)
+
+
+def _apposition_start(doc: Doc, i: int) -> int | None:
+    """Where "a town" (or ", a small village") starts before the place word at ``i``, if it is one."""
+    k = i - 1
+    while k >= 0 and i - k <= 3 and doc[k].lower_ not in {"a", "an"} and doc[k].pos_ in {"ADJ", "NOUN", "PROPN"} \
+            and not doc[k].is_title:
+        k -= 1
+    if k < 1 or doc[k].lower_ not in {"a", "an"}:
+        return None
+    return k - 1 if doc[k - 1].text == "," else k
+
+
+def _located_names(doc: Doc, known_at: dict[int, Place], gazetteer: Gazetteer):
+    """An unknown name placed inside a known place: "in Maarzita in southern Idlib province", "at Khneifes near Hama"."""
+    city = Setting("town", "city")
+    headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
+    for token in doc:
+        if token.lower_ not in {"in", "at", "near"} or token.i + 2 >= len(doc) or token.i in headlines:
+            continue
+        j = token.i + 1
+        while j < len(doc) and j - token.i <= 4 and j not in known_at and _is_name_word(doc[j], j == token.i + 1) \
+                and not doc[j].ent_type_ in {"PERSON", "ORG"}:
+            j += 1
+        if j == token.i + 1 or j >= len(doc) or doc[j].lower_ not in {"in", "near", "outside"}:
+            continue
+        k = j + 1
+        while k < len(doc) and k - j <= 3 and k not in known_at and (doc[k].pos_ in {"DET", "ADJ"} or doc[k].lower_ in
+                                                                     {"the", "northern", "southern", "eastern", "western"}):
+            k += 1
+        if k in known_at and known_at[k].country_code in NEAR_COUNTRIES:
+            name = doc[token.i + 1:j]
+            if name[0].lower_ not in ARTICLES or len(name) > 1:
+                yield from _described(name, city, known_at, gazetteer)
+
+
+def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazetteer: Gazetteer):
+    """A described name, unless it is a place the gazetteer knows nearby (then that place is used as is).
+
+    A name holding an actor's or a country's name ("Qaeda Attacks Syria Kurd" in a headline) is no place's.
+    """
+    named = {i for key in ("actors", "people", "generic") for s in name.doc.spans[key] if s.label_ != "?"
+             for i in range(s.start, s.end)}
+    if named & set(range(name.start, name.end)) or any(
+            (p := gazetteer.lookup(t.text)) is not None and p.kind == "country" for t in name if t.is_title):
+        return
+    here = {known_at[i] for i in range(name.start, name.end) if i in known_at}
+    if here and all(p.country_code in NEAR_COUNTRIES for p in here):
+        return
+    if here or gazetteer.lookup(name.text) is None or gazetteer.lookup(name.text).country_code not in NEAR_COUNTRIES:
+        yield name, _clean_name(name.text), setting
+
+
+def _setting_at(doc: Doc, i: int, settings: dict[tuple[str, ...], Setting], longest: int) -> tuple[Setting | None, int]:
+    for size in range(longest, 0, -1):
+        words = tuple(t.lower_ for t in doc[i:i + size])
+        if len(words) == size and words in settings:
+            return settings[words], size
+        if len(words) == size and words[-1].endswith("s") and words[:-1] + (words[-1][:-1],) in settings:
+            return settings[words[:-1] + (words[-1][:-1],)], size  # "the neighbourhoods of ..."
+    return None, 0
+
+
+def _is_name_word(token, first: bool) -> bool:
+    """A word that can be part of a place's name: capitalised ("Tawil", "al-Kallaseh"), or an article inside one."""
+    text, lower = token.text, token.lower_
+    if lower in ARTICLES:
+        return not first or token.is_title or _joined(token)
+    if text in {"-", "'", "’"}:  # "al-Nahda", tokenised "al", "-", "Nahda"
+        return not first and token.i > 0 and not token.doc[token.i - 1].whitespace_ and not token.whitespace_
+    if lower in NOT_NAMES or lower in Lexicon.load().demonyms:  # the model's entity types are no guide ("Milis", NORP)
+        return False
+    return token.is_title or (len(text) > 3 and text[:3].lower() in {"al-", "el-", "ar-", "as-", "ad-", "az-", "ez-", "es-"})
+
+
+def _joined(token) -> bool:
+    """True for an article written onto the name after it: the "al" of "al-Nahda"."""
+    doc = token.doc
+    return not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+
+
+def _names_after(doc: Doc, start: int) -> list[Span]:
+    """One or more names from ``start``: "Seif al-Dawla and Zubdiya"."""
+    names = []
+    i = start
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j - i < 5 and _is_name_word(doc[j], j == i) and doc[j].lower_ not in {"and", "wa"}:
+            j += 1
+        while j > i and doc[j - 1].lower_ in ARTICLES:
+            j -= 1
+        if j == i:
+            break
+        names.append(doc[i:j])
+        if j < len(doc) and doc[j].lower_ in {"and", ","} and j + 1 < len(doc) and _is_name_word(doc[j + 1], True):
+            i = j + 1
+            continue
+        break
+    return names
+
+
+def _name_before(doc: Doc, end: int) -> Span | None:
+    """The name right before a place word: "Tall Tawil" in "Tall Tawil village"."""
+    i = end
+    while i > 0 and end - i < 4 and _is_name_word(doc[i - 1], False):
+        i -= 1
+    while i < end and (doc[i].lower_ in ARTICLES and not doc[i].is_title and not _joined(doc[i]) or doc[i].text == "-"):
+        i += 1
+    return doc[i:end] if i < end and _is_name_word(doc[i], True) else None
+
+
+def _clean_name(text: str) -> str:
+    return re.sub(r"^(?:the|a)\s+", "", " ".join(text.split()), flags=re.I)
+
+
+def _key(name: str, parent: Place, gazetteer: Gazetteer) -> str:
+    """A described place's key: under its city for a part of one, else under its country ("sy/jisreen").
+
+    Keys do not depend on which containing place an article names, nor on the spelling ("Meles", "Milis"):
+    every article that names the village names the same node.
+    """
+    part = phonetic(name) or slug(normalise(name)) or slug(name)  # "Deir Sharqi" and "Deir al-Sharqi" alike
+    if parent.kind in {"city", "neighbourhood"}:
+        return f"{parent.key}/{part}"
+    return f"{parent.country_code.lower()}/{part}"
+
+
+def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer, kind: str) -> Place | None:
+    """The place that contains a place found in text: one named right after it, else the last one before it.
+
+    A neighbourhood, or a site named with a city ("Nile Street in Aleppo"), is in that city; a village or an
+    area "near Hama" is in Hama's governorate; an area is never inside a city.
+    """
+    sent = span.sent
+    after = [p for s, p in known if span.end <= s.start <= span.end + 8 and s.start < sent.end]
+    before = [p for s, p in known if sent.start <= s.start < span.start]
+    for place in after[:1] + before[::-1]:
+        if place.country_code not in NEAR_COUNTRIES:
+            continue
+        if place.kind == "city" and kind in {"city", "area"} or place.kind == "neighbourhood" and kind != "neighbourhood":
+            return _governorate(place, gazetteer)  # a village near a city lies in the city's governorate
+        return place
+    return None
+
+
+def _governorate(place: Place, gazetteer: Gazetteer) -> Place | None:
+    while place.kind not in {"governorate", "country"} and place.parent:
+        place = gazetteer.get(place.parent)
+    return place
+
+
+def _city_for(span: Span, cities: list[tuple[int, Place]]) -> Place | None:
+    """The city a neighbourhood is in: one named in its sentence after it, else the last one named before."""
+    sent = span.sent
+    later = [p for pos, p in cities if span.end <= pos < sent.end]
+    if later:
+        return later[0]
+    earlier = [p for pos, p in cities if pos < span.start]
+    return earlier[-1] if earlier else None

@@ -1,0 +1,294 @@
+"""Trigger -> who did it, to whom, with whom, where: the roles of an event frame, read from the parse.
+
+Subjects are agents, objects targets (or, for captures, the place taken),
+``by`` phrases agents, ``on``/``against`` phrases targets, ``from`` the side
+a place was taken from, ``with``/``between`` the other side of a battle or a
+meeting. Some verbs turn these around (``[roles]`` in
+``kg/data/triggers.toml``): in "Palmyra fell to IS" the subject is the place
+and ``to`` the agent; in "IS withdrew from Palmyra" the subject lost it.
+
+Who claims or who accuses is kept apart from who did it: in "IS claimed the
+bombing" IS is the agent and the claimant; in "activists accused Russian
+jets of bombing the market" Russia is the agent and the activists accuse.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extraction.mentions import EntityMention, Mentions
+from kg.extraction.syntax import SPEECH_VERBS, fought, inherited_subject, noun_core, speaker, stand_in
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+
+PLACE_PREPS = frozenset({"in", "at", "near", "around", "across", "outside", "inside", "into", "on", "over", "throughout",
+                         "of", "from", "toward", "towards", "onto", "along"})
+DISTANCE = re.compile(r"\b(?:\d+|a few|several|some)\s*(?:km|kms|kilomet(?:er|re)s?|miles?|metres?|meters?)\s*$", re.I)
+BACK_REFERENCES = (
+    (re.compile(r"\b(?:the|this) (?:\w+ )?(?:city|town|village|neighbou?rhoods?|district)\b", re.I), {"city", "neighbourhood"}),
+    (re.compile(r"\b(?:the|this) (?:\w+ )?(?:province|governorate|countryside)\b", re.I), {"governorate"}),
+)
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                        "north-east", "north-west", "south-east", "south-west", "outside"})
+
+
+@dataclass
+class Roles:
+    """The sides and places an event frame names (filled as the parse is read)."""
+
+    agents: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    claimed_by: list[str] = field(default_factory=list)
+    accused_by: list[str] = field(default_factory=list)
+
+
+class RoleReader:
+    """Reads the roles of the event frames of one article."""
+
+    def __init__(self, mentions: Mentions, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+        self.mentions = mentions
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+
+    def roles(self, trigger: Span, object_is: str) -> Roles:
+        """Who, to whom and where, for a trigger whose direct object is ``object_is`` ("target", "place", "participant")."""
+        found = Roles()
+        root = trigger.root
+        in_trigger = set(range(trigger.start, trigger.end))
+        agent_role = "participant" if object_is == "participant" else "agent"
+
+        def take(tokens: Iterable[Token], role: str) -> None:
+            self._take(tokens, role, found)
+
+        heads = [root] + [t for t in trigger if t.i != root.i]
+        stand = stand_in(root)
+        if stand.i != root.i:
+            heads.append(stand)
+        light_verb = None
+        if root.pos_ in {"NOUN", "PROPN"} and root.dep_ in {"dobj", "attr"} and root.head.pos_ in {"VERB", "AUX"}:
+            light_verb = root.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
+            heads.append(light_verb)
+        for head in heads:
+            overrides = self.lexicon.role_frames.get(head.lemma_.lower(), {}) if head.pos_ in {"VERB", "AUX"} else {}
+            is_verb = head.pos_ in {"VERB", "AUX"}
+            subjects = [c for c in head.children if c.dep_ == "nsubj" and c.i < head.i]
+            for child in head.children:
+                if child.i in in_trigger or (child.dep_ == "nsubj" and len(subjects) > 1 and child.i != subjects[-1].i):
+                    continue  # two subjects is a misparse: the nearer one is the verb's
+                dep = child.dep_
+                sub = [t for t in child.subtree if t.i not in in_trigger]
+                if dep in overrides:
+                    take(noun_core(child) if dep.startswith("nsubj") else sub, overrides[dep])
+                elif dep in {"nsubj", "csubj"}:
+                    take(noun_core(child), agent_role)
+                    if object_is == "target":  # "the forces fighting Islamic State militants ..."
+                        take(fought(child), "target")
+                elif dep == "nsubjpass":
+                    take(noun_core(child), object_is)
+                elif dep == "agent":
+                    take([t for c in child.children for t in noun_core(c)], agent_role)
+                elif dep in {"dobj", "attr"} and (is_verb or head.i != root.i):
+                    take(sub, object_is)
+                elif dep in {"acl", "relcl"} and head.i == root.i and object_is == "target" and child.pos_ == "VERB" \
+                        and any(c.lower_ == "to" for c in child.children):
+                    take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")  # "the battle to uproot X"
+                elif dep in {"poss", "compound", "amod", "nmod"} and head.i == root.i:
+                    take(sub, agent_role)
+                elif dep == "prep":
+                    if child.lower_ in overrides:
+                        take([t for t in sub if t.i != child.i], overrides[child.lower_])
+                    else:
+                        self._prep(child, sub, object_is, found)
+        verb = root if root.pos_ == "VERB" else light_verb
+        if verb is not None and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+            subject = inherited_subject(verb)
+            if subject is not None:
+                take(noun_core(subject), agent_role)
+        if verb is not None:
+            for child in verb.children:
+                if child.dep_ == "nsubj" and child.pos_ == "PRON" and not found.agents and not found.participants:
+                    teller = speaker(verb)  # "the SDF said they seized ..."
+                    if teller is not None:
+                        take(noun_core(teller), agent_role)
+                        if object_is == "target":
+                            take(fought(teller), "target")
+        self._by_after(trigger, found, agent_role)
+        if not found.agents and not found.participants and verb is not None:
+            before = self._actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1])
+            (found.participants if object_is == "participant" else found.agents).extend(before)
+        if not found.targets and root.pos_ == "VERB" and object_is == "target":
+            found.targets += self._actor_just_after(trigger)
+        if stand.dep_ == "nsubj" and stand.head.lemma_ in {"kill", "hit", "target", "destroy", "leave", "strike"}:
+            for child in stand.head.children:  # "air strikes killed 12 people in Raqqa"
+                if child.dep_ == "prep":
+                    self._prep(child, list(child.subtree), object_is, found)
+                elif child.dep_ == "dobj" and stand.head.lemma_ in {"hit", "target", "strike"}:
+                    take(child.subtree, "target")
+        if root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"NOUN", "PROPN"} \
+                and object_is != "participant" and root.head.lower_ in {"for", "of"}:
+            take([root.head.head], "place")  # "the battle for Raqqa"
+        self._attribution(root, found)
+        return found
+
+    def _take(self, tokens: Iterable[Token], role: str, found: Roles) -> None:
+        if role == "ignore":
+            return
+        mentions = self.mentions.within(tokens)
+        spots = {(m.start, m.end) for m in mentions if m.kind == "place"}
+        for m in mentions:
+            if m.kind == "place":
+                if not self._distant(m):
+                    found.places.append(m.ref)
+                continue
+            if (m.start, m.end) in spots and role in {"target", "place"}:
+                continue  # "strikes on Damascus", "took Damascus": the city, not the state
+            if self.is_monitor(m.ref) and role != "participant":
+                continue  # "... on Aleppo the Syrian Observatory said": a monitor reports, it does not fight
+            if role == "agent":
+                found.agents.append(m.ref)
+            elif role == "target" or (role == "place" and m.kind == "actor"):
+                found.targets.append(m.ref)
+            elif role == "participant":
+                found.participants.append(m.ref)
+
+    def _distant(self, mention: EntityMention) -> bool:
+        """True for a place a distance is measured from ("160 km southwest of Palmyra"): not where it happened."""
+        doc = self.mentions.doc
+        start, _ = self.mentions.tokens_of(mention)
+        words = [t for t in doc[max(0, start - 5):start] if t.lower_ not in {"of", "the"}]
+        text = " ".join(t.text for t in words if t.lower_ not in DIRECTIONS)
+        return bool(words) and words[-1].lower_ in DIRECTIONS and bool(DISTANCE.search(text))
+
+    def _prep(self, prep: Token, sub: list[Token], object_is: str, found: Roles) -> None:
+        word = prep.lower_
+        agent_role = "participant" if object_is == "participant" else "agent"
+        if word == "by":
+            self._take([t for c in prep.children for t in noun_core(c)], agent_role, found)
+        elif word in {"on", "against", "targeting"}:
+            self._take(sub, "target" if object_is != "participant" else "participant", found)
+        elif word in {"with", "between", "among"}:
+            if object_is == "target" and word == "between" and not found.agents:
+                self._between(prep, found)  # "clashes between the SDF and IS": one side each
+            else:
+                self._take(sub, "participant" if object_is == "participant" else "target", found)
+        elif word == "to" and object_is != "place":
+            self._take(sub, "target" if object_is != "participant" else "participant", found)
+        elif word == "from" and object_is == "place":
+            self._take(sub, "target", found)
+        elif word == "for" and object_is == "place":
+            self._take(sub, "place", found)
+        else:
+            for m in self.mentions.within(sub):
+                if m.kind == "place" and not self._distant(m):
+                    found.places.append(m.ref)
+            if object_is == "participant" and word == "at":
+                self._take(sub, "participant", found)  # talks "at the Russian foreign ministry": the host takes part
+
+    def _between(self, prep: Token, found: Roles) -> None:
+        sides = [m for m in self.mentions.within(prep.subtree) if m.kind != "place" and not self.is_monitor(m.ref)]
+        if sides:
+            found.agents.append(sides[0].ref)
+            found.targets += [m.ref for m in sides[1:]]
+        for m in self.mentions.within(prep.subtree):
+            if m.kind == "place" and not self._distant(m):
+                found.places.append(m.ref)
+
+    def _by_after(self, trigger: Span, found: Roles, agent_role: str) -> None:
+        """An agent in a "by" phrase after the trigger's prepositions ("strikes on Douma by regime aircraft")."""
+        doc = trigger.doc
+        after = trigger.end
+        while after < trigger.sent.end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
+            after = doc[after].right_edge.i + 1
+        if after < trigger.sent.end and doc[after].lower_ == "by" and not found.agents:
+            self._take(noun_core(doc[after]), agent_role, found)
+
+    def _attribution(self, root: Token, found: Roles) -> None:
+        """Who claims the event ("IS claimed responsibility for the attack") or accuses someone of it."""
+        claimed = [c for c in root.children if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in self.lexicon.claim_verbs]
+        for head in [*claimed, root, *list(root.ancestors)[:4]]:  # "an attack claimed by IS", "IS claimed the attack"
+            lemma = head.lemma_.lower()
+            if lemma in self.lexicon.claim_verbs:
+                subject = [c for c in head.children if c.dep_ in {"nsubj", "agent"}]
+                claimers = [m.ref for c in subject for m in self.mentions.within(c.subtree) if m.kind != "place"]
+                found.claimed_by += claimers
+                if not found.agents:
+                    found.agents += claimers
+                return
+            if lemma in self.lexicon.accuse_verbs:
+                accusers = [m.ref for c in head.children if c.dep_ == "nsubj"
+                            for m in self.mentions.within(c.subtree) if m.kind != "place"]
+                accused = [m.ref for c in head.children if c.dep_ == "dobj"
+                           for m in self.mentions.within(noun_core(c)) if m.kind != "place"]
+                found.accused_by += accusers
+                if accused and not found.agents:
+                    found.agents += accused
+                found.agents = [a for a in found.agents if a not in accusers or a in accused]
+                return
+            if lemma in SPEECH_VERBS:
+                return
+
+    def _actor_just_before(self, trigger: Span) -> list[str]:
+        """An actor named right before a verb trigger ("IS members stoned", "IS seized"), when the parse missed it."""
+        doc = trigger.doc
+        i = trigger.start - 1
+        stop = max(trigger.sent.start, trigger.start - 5)
+        while i >= stop:
+            found = [m for m in self.mentions.at(i) if m.kind != "place"]
+            if found:
+                return [found[0].ref]
+            if doc[i].pos_ in {"VERB", "PUNCT", "ADP", "SCONJ"} and doc[i].lower_ != "-":
+                break
+            i -= 1
+        return []
+
+    def _actor_just_after(self, trigger: Span) -> list[str]:
+        """An actor named right after a verb trigger ("troops fight IS militants"), when the parse missed it."""
+        for i in range(trigger.end, min(trigger.sent.end, trigger.end + 3)):
+            found = [m for m in self.mentions.at(i) if m.kind == "actor"]
+            if found:
+                return [found[0].ref]
+            if trigger.doc[i].pos_ in {"VERB", "PUNCT", "ADP"}:
+                break
+        return []
+
+    def sentence_place(self, sent: Iterable[Token], before: list[EntityMention]) -> str | None:
+        """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
+        tokens = list(sent)
+        mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)]
+        specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
+        if specific:
+            return specific[0].ref
+        text = " ".join(t.text for t in tokens)
+        for pattern, kinds in BACK_REFERENCES:  # "the western town", "the province": the one named last before
+            if pattern.search(text):
+                earlier = [m for m in before if m.kind == "place" and self.place_kind(m.ref) in kinds]
+                if earlier:
+                    return earlier[-1].ref
+        return mentions[0].ref if mentions else None
+
+    def host_capital(self, trigger: Span) -> str | None:
+        """Where talks "at the Russian foreign ministry" were held: the host state's capital."""
+        for token in [*trigger, *list(trigger.root.ancestors)[:2]]:
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "at"):
+                for m in self.mentions.within(prep.subtree):
+                    actor = self.lexicon.actors.get(m.key) if m.kind == "actor" else None
+                    if actor is not None and actor.capital and (place := self.gazetteer.lookup(actor.capital)):
+                        return f"place/{place.key}"
+        return None
+
+    def place_kind(self, ref: str) -> str:
+        """The kind of place a place ref names ("country", "governorate", "city", "neighbourhood")."""
+        key = ref.split("/", 1)[1]
+        if key in self.gazetteer:
+            return self.gazetteer.get(key).kind
+        return next((m.place_kind for m in self.mentions.all if m.ref == ref and m.place_kind), "neighbourhood")
+
+    def is_monitor(self, ref: str) -> bool:
+        """Whether a ref (or the actor a person stands for) is a monitor, which reports and does not fight."""
+        actor = self.lexicon.actors.get(self.mentions.affiliation(ref).split("/", 1)[1])
+        return actor is not None and "Monitor" in actor.classes

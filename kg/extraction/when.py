@@ -1,0 +1,51 @@
+"""Trigger -> the words that date its event: the event's own date, else the date it was reported.
+
+A date in the trigger's own phrase ("the bombing on Tuesday") or in a clause
+that contains it ("On Saturday, the SDF said they seized ...") dates the
+event; a date in a clause of its own ("... as a delegation prepared for
+talks today", "since IS seized the city last year") does not. When the event
+has no date of its own, the day its report was given does ("activists said
+on Sunday", "a monitor said Saturday"): a report dates what it tells.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extraction.syntax import SPEECH_VERBS, after_since, clause_head, date_spans, is_duration, own_phrase
+
+
+def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str | None:
+    """The date expression of the event ``trigger`` tells, or None.
+
+    Args:
+        trigger: the event's trigger.
+        sent: its sentence.
+        names: tokens that are names (the model takes odd place names for dates: "in Jisreen").
+    """
+    root = trigger.root
+    dates = [e for e in date_spans(sent) if not is_duration(e) and not after_since(e) and not names & {t.i for t in e}]
+    own = {t.i for t in own_phrase(root)} - set(range(trigger.start, trigger.end))
+    own |= {t.i for c in root.children if c.dep_ == "relcl" for t in c.subtree}  # "a bombing that struck ... on Monday"
+    for ent in dates:
+        if ent.root.i in own:
+            return ent.text
+    ancestors = {root.i, *(t.i for t in root.ancestors)}
+    fitting = [e for e in dates if clause_head(e.root).i in ancestors]
+    if fitting:
+        return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
+    return report_date(root, dates)
+
+
+def report_date(root: Token, dates: list[Span]) -> str | None:
+    """The date of the speech verb that reports the event ("the Observatory said on Saturday"), if any."""
+    for verb in root.ancestors:
+        if verb.lemma_.lower() in SPEECH_VERBS:
+            spoken = [e for e in dates if clause_head(e.root).i == verb.i or e.root.head.i == verb.i]
+            if spoken:
+                return spoken[0].text
+    for verb in (t for t in root.sent if t.lemma_.lower() in SPEECH_VERBS and t.dep_ in {"ROOT", "parataxis", "ccomp"}):
+        spoken = [e for e in dates if e.root.head.i == verb.i or (e.root.head.head.i == verb.i
+                                                                  and e.root.head.dep_ == "prep")]
+        if spoken and verb.i > root.i:  # "... killed 16 people in Hasaka, the Observatory said on Tuesday"
+            return spoken[0].text
+    return None
