@@ -266,6 +266,11 @@ class ArticleResolver:
         published = self.article.published
         return published is not None and any(abs(published - p) <= UNDATED_WINDOW for p in known.published)
 
+    def _reports(self, dates: Sequence[DateValue]) -> bool:
+        """Whether this article, undated in what it tells, may report an event of ``dates`` (the days before it)."""
+        published = self.article.published
+        return published is not None and all(_told_after(d, published) for d in dates)
+
     def _key(self, event: ArticleEvent) -> str:
         """The key of an event already in the store that this one is, else a new key from its content."""
         sides = self._sides(event.agents) | self._sides(event.targets) | self._sides(event.participants)
@@ -279,9 +284,13 @@ class ArticleResolver:
                 if known.type != event.type or not self.places.compatible(known.place, event.place):
                     continue
                 if event.date is None:
-                    if known.dates or not self._published_near(known):
-                        continue  # an undated event is one reported in the same days, or none
-                elif not known.dates or not all(_close(event.date, d) for d in known.dates):
+                    fits = self._reports(known.dates) if known.dates else self._published_near(known)
+                    if not fits:
+                        continue  # an undated report is of an event of the days before it, or reported with it
+                elif not known.dates:
+                    if not any(_told_after(event.date, p) for p in known.published):
+                        continue  # an undated report of the days after the event
+                elif not all(_close(event.date, d) for d in known.dates):
                     continue
                 elif known.place != event.place and event.date.precision != "day":
                     continue
@@ -312,6 +321,15 @@ def _place_entity(place: Place) -> Entity:
     return Entity("place", place.key, label, (kind_class.get(place.kind, "City"),), variants,
                   parent=f"place/{place.parent}" if place.parent else None, latitude=place.latitude,
                   longitude=place.longitude, geonames_id=place.geonames_id)
+
+
+def _told_after(date: DateValue, published: dt.date) -> bool:
+    """Whether an article published on ``published`` may tell, undated, the event of day ``date``.
+
+    >>> _told_after(DateValue(2015, 2, 1), dt.date(2015, 2, 2)), _told_after(DateValue(2015, 2), dt.date(2015, 2, 2))
+    (True, False)
+    """
+    return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= UNDATED_WINDOW
 
 
 def _close(a: DateValue, b: DateValue) -> bool:

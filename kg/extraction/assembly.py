@@ -61,8 +61,10 @@ class PlaceBook:
 
     def unplaced(self, ref: str | None) -> bool:
         """True for a place the text described without saying what contains it (only its country is known)."""
-        mention = self.described.get(ref or "")
-        return mention is not None and self.kind(mention.parent) == "country" and ref not in self.inferred
+        if ref is None or ref in self.inferred:
+            return False
+        place = self.place(ref)
+        return place is not None and place.kind != "country" and self.kind(f"place/{place.parent}") == "country"
 
     def infer(self, described: str, known: str) -> None:
         """One event at ``described`` and at ``known``: the described place lies in ``known``'s governorate."""
@@ -86,6 +88,8 @@ class PlaceBook:
         if key in self.gazetteer:
             return self.gazetteer.get(key)
         parent = key.rsplit("/", 1)[0]  # a place another article described: its key is under its container's
+        if "/" in key and parent not in self.gazetteer and f"country/{parent}" in self.gazetteer:
+            parent = f"country/{parent}"  # "sy/jisrin": a village of Syria
         if "/" in key and parent in self.gazetteer:
             container = self.gazetteer.get(parent)
             kind = "city" if container.kind in {"governorate", "country"} else "neighbourhood"
@@ -99,19 +103,24 @@ class PlaceBook:
 
     def contains(self, outer: Place, inner: Place) -> bool:
         """Whether ``inner`` is ``outer`` or lies inside it."""
-        place: Place | None = inner
-        while place is not None:
-            if place.key == outer.key:
-                return True
-            place = self.place(f"place/{place.parent}") if place.parent else None
-        return False
+        return any(p.key == outer.key for p in self.chain(inner))
+
+    def chain(self, place: Place) -> list[Place]:
+        """``place`` and every place containing it, up to its country."""
+        out: list[Place] = []
+        seen: set[str] = set()
+        current: Place | None = place
+        while current is not None and current.key not in seen:
+            out.append(current)
+            seen.add(current.key)
+            current = self.place(f"place/{current.parent}") if current.parent else None
+        return out
 
     def governorate(self, ref: str) -> str | None:
         """The governorate a place lies in, or None."""
         place = self.place(ref)
-        while place is not None and place.kind not in {"governorate", "country"}:
-            place = self.place(f"place/{place.parent}") if place.parent else None
-        return f"place/{place.key}" if place is not None and place.kind == "governorate" else None
+        found = next((p for p in self.chain(place) if p.kind in {"governorate", "country"}), None) if place else None
+        return f"place/{found.key}" if found is not None and found.kind == "governorate" else None
 
     def same_area(self, a: str, b: str) -> bool:
         """A city and the governorate of its name ("Idlib" and "Idlib province") are one area for matching."""
@@ -129,7 +138,7 @@ class PlaceBook:
             return False
         if self.unplaced(a) != self.unplaced(b):  # "in Tall Tawil village" and "in Hasakah": where is Tall Tawil?
             other = b if self.unplaced(a) else a
-            return self.kind(other) != "country" and other not in self.described
+            return self.kind(other) != "country" and other.split("/", 1)[1] in self.gazetteer
         if self.contains(pa, pb) or self.contains(pb, pa) or self.same_area(a, b):
             return True
         wa, wb = self._widened(pa), self._widened(pb)  # "Idlib" may be the province: Atmeh in Idlib province fits
