@@ -78,6 +78,7 @@ class Lexicon:
     titles: frozenset[str]  # words before a person's name that say who they are
     unit_nouns: frozenset[str]  # "Brigade", "Militia": a name ending in one is an armed group
     unit_openers: frozenset[str]  # "Liwa", "Jaish": a name opened by one is an armed group
+    community_nouns: frozenset[str]  # "tribe", "clan": a name ending in one is a community, an actor
     instruments: dict[str, tuple[str, ...]]  # instrument kind ("air", "ground", "bomb", "chemical") -> words
     attack_words: frozenset[str]  # trigger lemmas typed by their instrument ("attack", "strike")
     event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
@@ -110,6 +111,7 @@ class Lexicon:
                   frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())),
                   {kind: tuple(ws) for kind, ws in words["places"].items()}, frozenset(words["people"]["titles"]),
                   frozenset(words["groups"]["unit_nouns"]), frozenset(words["groups"]["unit_openers"]),
+                  frozenset(words["groups"]["communities"]),
                   {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
                   frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
                   frozenset(words["names"]["demonyms"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),

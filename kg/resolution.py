@@ -209,7 +209,8 @@ class ArticleResolver:
             self._ensure_actor(mention.affiliation)
         if mention.affiliation:
             self.person_actor[mention.ref] = mention.affiliation
-        generic = mention.surface.lower() in self.lexicon.generic
+        actor = self.lexicon.actors.get(key) if kind == "actor" else None
+        generic = mention.surface.lower() in self.lexicon.generic or (actor is not None and mention.surface == actor.demonym)
         if not generic and mention.surface != entity.label and not (kind == "place" and entity.classes == ("Governorate",)):
             self.aliases[(mention.ref, mention.surface)] = None
 

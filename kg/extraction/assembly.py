@@ -158,7 +158,9 @@ class PlaceBook:
             return False
         if self.unplaced(a) and not self.unplaced(b) and pb.kind != "country":
             return True  # a village the text names is more precise than the town or province it is told in
-        return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city")
+        wide = self._widened(pb)  # Atmeh, in Idlib province, is more precise than "Idlib"
+        return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city") or \
+            (wide is not pb and pa.kind != "governorate" and self.contains(wide, pa))
 
 
 @dataclass
@@ -265,6 +267,8 @@ class _Assembly:
     def _joins(self, a: _Group, b: _Group) -> bool:
         if a.type != b.type or not self.places.compatible(a.place, b.place):
             return False
+        if a.place != b.place and _tolls_differ(a.figures, b.figures):
+            return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not a.date.compatible(b.date):
             return False
         if not _sides_compatible(a.type, self.sides(a.agents + a.participants), self.sides(a.targets),
@@ -298,6 +302,9 @@ class _Assembly:
             if not _sides_compatible(group.type, self.sides(group.agents + group.participants), self.sides(group.targets),
                                      self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
                 continue
+            if group.place != mention.place and mention.place is not None and mention.figures \
+                    and _tolls_differ(group.figures, [mention.figures]):
+                continue  # another toll at another place: another event
             if group.place is None or mention.place is None:
                 shared = self.sides([*group.agents, *group.targets, *group.participants]) & \
                     self.sides([*mention.agents, *mention.targets, *mention.participants])
@@ -416,6 +423,13 @@ def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], 
     if event_type == "Battle":
         return not a or not b or bool(a & b)
     return not (agents_a and agents_b and not agents_a & agents_b)
+
+
+def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:
+    """Whether two sets of tellings both give death tolls and share none."""
+    ka = {f.killed for f in a if f.killed is not None}
+    kb = {f.killed for f in b if f.killed is not None}
+    return bool(ka and kb and not ka & kb)
 
 
 def _finer(a: DateValue, b: DateValue) -> bool:

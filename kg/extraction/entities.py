@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, Mentions, slug
 from kg.extraction.places import place_mentions
+from kg.nlp import FORCE_ACTIONS, FORCE_NOUNS
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
@@ -31,6 +32,7 @@ def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
     for span in doc.spans["actors"]:
         found.append((span, _mention(span, f"actor/{span.label_}", lexicon.actors[span.label_].label)))
     found += _new_groups(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
+    found += _coordinated_demonyms(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
     places = place_mentions(doc, gazetteer)
     described = {i for s, m in places if m.parent for i in range(s.start, s.end)}
     people = [(s, m) for s, m in _people(doc, lexicon) if not described & set(range(s.start, s.end))]
@@ -75,10 +77,31 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
         while j > i and doc[j - 1].lower_ in CONNECTORS:
             j -= 1
         words = [t.lower_ for t in doc[i:j]]
+        after = doc[j].lower_ if j < len(doc) else ""
         if len(words) >= 2 and (words[-1] in lexicon.unit_nouns or words[0] in lexicon.unit_openers):
             span = doc[i:j]
             out.append((span, _mention(span, f"actor/group/{slug(span.text)}", span.text, classes=("ArmedGroup",))))
+        elif words and after in lexicon.community_nouns and j not in taken:  # "the al-Sheitaat tribe"
+            span = doc[i:j + 1]
+            name = doc[i:j].text
+            out.append((span, _mention(span, f"actor/group/{slug(name)}", name, classes=("Organisation",))))
         i = max(j, i + 1)
+    return out
+
+
+def _coordinated_demonyms(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span, EntityMention]]:
+    """The first of two forces named together: "Russian" in "Russian and regime warplanes", "Syrian or Russian jets"."""
+    by_demonym = {a.demonym: a for a in lexicon.actors.values() if a.demonym}
+    forces = set(FORCE_NOUNS) | {w.split()[-1] for w in FORCE_ACTIONS}
+    out = []
+    for token in doc[:-2]:
+        actor = by_demonym.get(token.text)
+        if actor is None or token.i in taken or doc[token.i + 1].lower_ not in {"and", "or"}:
+            continue
+        rest = doc[token.i + 2:min(len(doc), token.i + 6)]
+        if any(t.lower_ in forces for t in rest) and any(t.i in taken or t.text in by_demonym for t in rest[:2]):
+            span = doc[token.i:token.i + 1]
+            out.append((span, _mention(span, f"actor/{actor.key}", actor.label)))
     return out
 
 

@@ -26,6 +26,7 @@ from kg.lexicon import Lexicon
 
 ATTACK_TYPES = ("AirStrike", "Shelling", "Bombing", "Execution", "Massacre", "Battle", "Capture", "Kidnapping", "Surrender")
 INSTRUMENT_TYPES = {"air": "AirStrike", "ground": "Shelling", "bomb": "Bombing"}
+ANAPHORIC_TYPES = frozenset(INSTRUMENT_TYPES.values())  # what "the attack" told later may be
 KILLING_VERBS = frozenset({"kill", "hit", "strike", "target", "destroy", "pound", "bombard", "wound", "injure", "claim",
                            "leave", "rock", "slam", "raze", "level"})
 
@@ -85,7 +86,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
                               reader.source(sent) or monitor())
         if events and figures and not any(e.figures for e in events):
-            carrier = next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
+            carrier = _killer(sent, events, doc) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
             events = [_with_figures(e, figures) if e is carrier else e for e in events]
         elif figures and not events:
             yield FiguresMention(figures, sentence, reader.roles.sentence_place(sent, []))
@@ -141,7 +142,7 @@ class _SentenceReader:
         kind = self._anaphora(trigger) or event_type(trigger, sent, self.lexicon, actors)
         if kind is None or not is_factual(trigger, sent, self.lexicon):
             return None
-        if kind in ATTACK_TYPES[:5]:
+        if kind in ANAPHORIC_TYPES:
             self.last_attack = kind
         entry = self.lexicon.trigger(kind)
         roles = self.roles.roles(trigger, entry.object_is)
@@ -171,6 +172,8 @@ class _SentenceReader:
             return None
         if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in root.children):
             return None
+        if root.tag_ == "NNS" and not (self.last_attack == "AirStrike" and root.lemma_.lower() in {"strike", "raid"}):
+            return None  # "the attacks on health facilities" speaks of attacks in general; "the strikes" of the last
         return None if instruments(instrument_tokens(trigger), self.lexicon) else self.last_attack
 
     def _main_event_trigger(self, trigger: Span) -> str | None:
@@ -218,6 +221,21 @@ class _Monitor:
             sources = (self.reader.source(sent) for sent in self.reader.doc.sents)
             self.found = next((ref for ref in sources if ref and self.reader.roles.is_monitor(ref)), None)
         return self.found
+
+
+def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | None:
+    """The event whose trigger is the subject of the sentence's killing verb ("air strikes killed 26")."""
+    triggers = {e.trigger: e for e in events}
+    for verb in sent:
+        if verb.lemma_.lower() not in {"kill", "leave", "claim", "wound", "injure"} or verb.pos_ != "VERB":
+            continue
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "agent"}:
+                for token in child.subtree:
+                    for span in doc.spans["triggers"]:
+                        if span.start <= token.i < span.end and span.text in triggers:
+                            return triggers[span.text]
+    return None
 
 
 def _own_clause(trigger: Span, sent: Span) -> list[Token]:

@@ -69,7 +69,7 @@ def parse_number(text: str) -> int | None:
 PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
 DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
 _PATTERNS_KILLED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:were|was|have been|had been|are|being)?\s*(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),

@@ -111,7 +111,7 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
     """
     root = trigger.root
     entry = lexicon.trigger(trigger.label_) if any(t.type == trigger.label_ for t in lexicon.triggers) else None
-    noun = entry is not None and root.lower_ in entry.nouns
+    noun = entry is not None and root.lower_ in entry.nouns and not any(c.dep_ == "dobj" for c in root.children)
     if root.pos_ == "VERB" and root.dep_ == "acl" and root.tag_ == "VBG" and not noun:
         return False  # "the coalition fighting the jihadists" describes, it does not tell ("regime shelling" tells)
     if trigger.label_ == "Capture" and root.pos_ == "VERB" and any(

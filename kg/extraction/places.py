@@ -101,8 +101,9 @@ def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[i
     for words, mention in described.items():
         size = len(words)
         for i in range(len(doc) - size + 1):
+            after = doc[i + size].lower_ if i + size < len(doc) else ""
             if doc[i].text == words[0] and tuple(t.text for t in doc[i:i + size]) == words \
-                    and not taken & set(range(i, i + size)):
+                    and not taken & set(range(i, i + size)) and after not in Lexicon.load().community_nouns:
                 span = doc[i:i + size]
                 out.append((span, EntityMention(mention.ref, span.text, span.start_char, span.end_char, mention.label,
                                                 parent=mention.parent, place_kind=mention.place_kind)))
