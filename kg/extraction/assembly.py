@@ -294,6 +294,11 @@ class _Assembly:
                         break
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
+        if mention.refers_back and mention.place is None:  # "the attack" is the attack told last
+            same = [g for g in reversed(groups) if g.type == mention.type]
+            last = next((g for g in same if g.place is not None), same[0] if same else None)
+            if last is not None and (date is None or last.date is None or date.compatible(last.date)):
+                return last
         for group in reversed(groups):
             if group.type != mention.type or not self.places.compatible(group.place, mention.place):
                 continue

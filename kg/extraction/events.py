@@ -47,6 +47,7 @@ class EventMention:
     same_time_as: str | None = None  # trigger of the sentence's main event, for "... came as X met Y"
     claimed_by: tuple[str, ...] = ()  # who claimed responsibility
     accused_by: tuple[str, ...] = ()  # who accuses the agents
+    refers_back: bool = False  # "the attack": the attack told last
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ class _SentenceReader:
 
     def event(self, trigger: Span, sent: Span, sentence: Sentence) -> EventMention | None:
         actors = [m.ref for m in self.mentions.within(sent) if m.kind == "actor"]
-        kind = self._anaphora(trigger) or event_type(trigger, sent, self.lexicon, actors)
+        back = self._anaphora(trigger)
+        kind = back or event_type(trigger, sent, self.lexicon, actors)
         if kind is None or not is_factual(trigger, sent, self.lexicon):
             return None
         if kind in ANAPHORIC_TYPES:
@@ -160,7 +162,7 @@ class _SentenceReader:
         return EventMention(kind, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(_unique(roles.claimed_by)),
-                            tuple(_unique(roles.accused_by)))
+                            tuple(_unique(roles.accused_by)), back is not None)
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}

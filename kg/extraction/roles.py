@@ -99,6 +99,9 @@ class RoleReader:
                     take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")  # "the battle to uproot X"
                 elif dep in {"poss", "compound", "amod", "nmod"} and head.i == root.i:
                     take(sub, agent_role)
+                elif dep in {"advcl", "xcomp", "acl"} and child.lemma_.lower() in {"target", "hit"} and head.i == root.i:
+                    for obj in (c for c in child.children if c.dep_ == "dobj"):  # "... targeting positions held by X"
+                        take(obj.subtree, "target")
                 elif dep == "prep":
                     if child.lower_ in overrides:
                         take([t for t in sub if t.i != child.i], overrides[child.lower_])
@@ -215,6 +218,8 @@ class RoleReader:
             if lemma in self.lexicon.claim_verbs:
                 subject = [c for c in head.children if c.dep_ in {"nsubj", "agent"}]
                 claimers = [m.ref for c in subject for m in self.mentions.within(c.subtree) if m.kind != "place"]
+                if not claimers:
+                    continue  # "which it claimed targeted Kurdish forces": who "it" is, the claim above says
                 found.claimed_by += claimers
                 if not found.agents:
                     found.agents += claimers
