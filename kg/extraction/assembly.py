@@ -353,7 +353,7 @@ class _Assembly:
             place_ok = mention.place is None or self.places.compatible(group.place, mention.place)
             if place_ok and group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
                                                   for f in group.figures):
-                if mention.place and (group.place is None or self.places.deeper(mention.place, group.place)):
+                if mention.place and group.place is None:
                     group.place = mention.place
                 group.figures.append(figures)
                 return

@@ -26,6 +26,7 @@ from kg.gazetteer import Gazetteer, Place, normalise, phonetic
 from kg.lexicon import Lexicon
 
 NEAR_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "TR", "IL", "PS"})
+HOME_COUNTRIES = frozenset({"SY", "IQ"})
 ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "az", "ez", "es", "an", "at", "et", "ul", "bin", "abu", "bani",
                       "wa"})
 NOT_NAMES = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "another",
@@ -200,8 +201,8 @@ def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazette
             (p := gazetteer.lookup(t.text)) is not None and p.kind == "country" for t in name if t.is_title):
         return
     here = {known_at[i] for i in range(name.start, name.end) if i in known_at}
-    if here and all(p.country_code in NEAR_COUNTRIES for p in here):
-        return
+    if here and all(p.country_code in HOME_COUNTRIES for p in here):
+        return  # "the town of Ariha": the gazetteer's; "al-Tayba village" is no village of Israel's here
     if here or gazetteer.lookup(name.text) is None or gazetteer.lookup(name.text).country_code not in NEAR_COUNTRIES:
         yield name, _clean_name(name.text), setting
 

@@ -30,10 +30,23 @@ def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str 
         if ent.root.i in own:
             return ent.text
     ancestors = {root.i, *(t.i for t in root.ancestors)}
-    fitting = [e for e in dates if clause_head(e.root).i in ancestors]
+    fitting = [e for e in dates if clause_head(e.root).i in ancestors and not _after_relative_clause(e)]
     if fitting:
         return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
     return report_date(root, dates)
+
+
+def _after_relative_clause(ent: Span) -> bool:
+    """True for a date right after a relative clause, before the verb it hangs from: "the town from which they
+    were expelled last month sparked ...". Without the commas that would tell, it is the clause's date as likely."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is None or before.is_punct:
+        return False
+    clause = next((t for t in before.ancestors if t.dep_ == "relcl"), None)
+    if before.dep_ == "relcl":
+        clause = before
+    return clause is not None and clause.right_edge.i == before.i and ent.root.head.i > ent.end - 1
 
 
 def report_date(root: Token, dates: list[Span]) -> str | None:
