@@ -12,6 +12,7 @@ their matchers from them and the resolver takes canonical names from them.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ class ActorEntry:
     exact: tuple[str, ...]  # matched with their case
     demonym: str | None = None
     capital: str | None = None
+    part_of: str | None = None  # the actor this one is one of ("syrian-opposition" for a rebel group)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class Lexicon:
         trig_doc = _read(data_dir / "triggers.toml")
         words = _read(data_dir / "words.toml")
         actors = {k: ActorEntry(k, v["label"], tuple(v.get("classes", ())), tuple(v.get("aliases", ())),
-                                tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"))
+                                tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"), v.get("part_of"))
                   for k, v in actors_doc["actors"].items()}
         people = {k: PersonEntry(k, v["label"], tuple(v.get("aliases", ())), v.get("affiliation"))
                   for k, v in people_doc["people"].items()}
@@ -125,10 +127,23 @@ class Lexicon:
         for person in self.people.values():
             if person.affiliation and person.affiliation not in known:
                 raise ValueError(f"people.toml: {person.key} is affiliated to unknown actor {person.affiliation!r}")
+        for actor in self.actors.values():
+            if actor.part_of and actor.part_of not in known:
+                raise ValueError(f"actors.toml: {actor.key} is part of unknown actor {actor.part_of!r}")
         for entry in self.generic.values():
             for key in (*entry.candidates, *([entry.default] if entry.default else [])):
                 if key not in known:
                     raise ValueError(f"actors.toml: generic {entry.phrase!r} names unknown actor {key!r}")
+
+    def sides(self, refs: Iterable[str]) -> set[str]:
+        """Actor refs with every actor they are part of ("Jaish al-Islam" is one of the opposition)."""
+        out = set(refs)
+        for ref in list(out):
+            entry = self.actors.get(ref.split("/", 1)[1]) if ref.startswith("actor/") else None
+            while entry is not None and entry.part_of and f"actor/{entry.part_of}" not in out:
+                out.add(f"actor/{entry.part_of}")
+                entry = self.actors.get(entry.part_of)
+        return out
 
     def trigger(self, event_type: str) -> TriggerEntry:
         """The trigger entry of ``event_type``."""

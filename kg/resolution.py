@@ -274,7 +274,7 @@ class ArticleResolver:
 
     def _key(self, event: ArticleEvent) -> str:
         """The key of an event already in the store that this one is, else a new key from its content."""
-        sides = self._sides(event.agents) | self._sides(event.targets) | self._sides(event.participants)
+        agents = self._sides(event.agents) | self._sides(event.participants)
         if self.index is not None and event.place is not None:
             place = self.places.place(event.place)
             places = [event.place]
@@ -295,8 +295,9 @@ class ArticleResolver:
                     continue
                 elif known.place != event.place and event.date.precision != "day":
                     continue
-                if known.sides and sides and not (known.sides & sides) and event.type != "DiplomaticMeeting":
-                    continue
+                if known.sides and agents and not (self.lexicon.sides(known.sides) & self.lexicon.sides(agents)) \
+                        and event.type != "DiplomaticMeeting":
+                    continue  # another side did it (who was hit is often left out, or told otherwise)
                 return known.key
         parts = [event.type.lower(), event.place.split("/", 1)[1] if event.place else f"article/{self.article.id}",
                  event.date.lexical() if event.date else self._undated()]

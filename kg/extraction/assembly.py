@@ -30,6 +30,7 @@ from kg.extraction.events import ATTACK_TYPES, EventMention, FiguresMention
 from kg.extraction.figures import Figures
 from kg.extraction.mentions import EntityMention, Sentence
 from kg.gazetteer import Gazetteer, Place
+from kg.lexicon import Lexicon
 
 DISCOURSE_CHARS = 600  # a telling this close after one of the same type goes on telling it
 
@@ -195,13 +196,14 @@ def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBoo
 
 class _Assembly:
     def __init__(self, places: PlaceBook, published: dt.date | None, sides: dict[str, str], focus: str | None) -> None:
+        self.lexicon = Lexicon.load()
         self.places = places
         self.published = published
         self.person_actor = sides
         self.focus = focus
 
     def sides(self, refs: Iterable[str]) -> set[str]:
-        return {self.person_actor.get(r, r) for r in refs}
+        return self.lexicon.sides(self.person_actor.get(r, r) for r in refs)
 
     def run(self, mentions: list[EventMention | FiguresMention]) -> list[ArticleEvent]:
         groups: list[_Group] = []
@@ -269,14 +271,16 @@ class _Assembly:
             return False
         if a.place != b.place and _tolls_differ(a.figures, b.figures):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
-        if a.date is not None and b.date is not None and not a.date.compatible(b.date):
+        if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
+                                                                        self.sides(b.agents)):
             return False
         if not _sides_compatible(a.type, self.sides(a.agents + a.participants), self.sides(a.targets),
                                  self.sides(b.agents + b.participants), self.sides(b.targets)):
             return False
         title = any(m.sentence.in_title for m in a.mentions + b.mentions)
         same_toll = any(f.killed is not None and f.killed == g.killed for f in a.figures for g in b.figures)
-        return title or same_toll or a.place == b.place and (a.date is None or b.date is None)
+        same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
+        return title or same_toll or same_day or a.place == b.place and (a.date is None or b.date is None)
 
     def _same_time(self, groups: list[_Group]) -> None:
         """An undated event told in an "as" clause happened when the main clause's event did."""
@@ -302,7 +306,8 @@ class _Assembly:
         for group in reversed(groups):
             if group.type != mention.type or not self.places.compatible(group.place, mention.place):
                 continue
-            if date is not None and group.date is not None and not date.compatible(group.date):
+            if date is not None and group.date is not None and not _same_time(
+                    group.type, date, group.date, self.sides(mention.agents), self.sides(group.agents)):
                 continue
             if not _sides_compatible(group.type, self.sides(group.agents + group.participants), self.sides(group.targets),
                                      self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
@@ -332,8 +337,9 @@ class _Assembly:
             self.places.infer(group.place, mention.place)
         if mention.place and (group.place is None or self.places.deeper(mention.place, group.place)):
             group.place = mention.place
-        if date is not None and (group.date is None or _finer(date, group.date)):
-            group.date = date
+        if date is not None and (group.date is None or _finer(date, group.date)
+                                 or date.precision == group.date.precision == "day" and date.first_day() < group.date.first_day()):
+            group.date = date  # the finest date; of a battle told over days, its first
         group.agents = _unique([*group.agents, *mention.agents])
         group.targets = _unique([*group.targets, *mention.targets])
         group.participants = _unique([*group.participants, *mention.participants])
@@ -428,6 +434,17 @@ def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], 
     if event_type == "Battle":
         return not a or not b or bool(a & b)
     return not (agents_a and agents_b and not agents_a & agents_b)
+
+
+BATTLE_DAYS = 3  # tellings of one battle may date it to days this far apart ("clashes since Wednesday")
+
+
+def _same_time(event_type: str, a: DateValue, b: DateValue, agents_a: set[str], agents_b: set[str]) -> bool:
+    """Whether two tellings' dates may be one event's: compatible, or days of one battle fought by the same side."""
+    if a.compatible(b):
+        return True
+    return event_type == "Battle" and a.precision == b.precision == "day" and \
+        abs((a.first_day() - b.first_day()).days) <= BATTLE_DAYS and not (agents_a and agents_b and not agents_a & agents_b)
 
 
 def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:

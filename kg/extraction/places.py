@@ -288,7 +288,8 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
     area "near Hama" is in Hama's governorate; an area is never inside a city.
     """
     sent = span.sent
-    after = [p for s, p in known if span.end <= s.start <= span.end + 8 and s.start < sent.end]
+    after = [p for s, p in known if span.end <= s.start <= span.end + 8 and s.start < sent.end][:2]
+    after.sort(key=lambda p: p.country_code not in HOME_COUNTRIES)  # "between Turkey and Idlib province": Idlib
     before = [p for s, p in known if sent.start <= s.start < span.start]
     for place in after[:1] + before[::-1]:
         if place.country_code not in NEAR_COUNTRIES:
