@@ -68,9 +68,11 @@ def parse_number(text: str) -> int | None:
 
 PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
 DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
+NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
+              r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
 _PATTERNS_KILLED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:,?\s*including\s+[^.;]{0,40}?\s+|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
-    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
+    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
 ]
@@ -78,6 +80,15 @@ _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of 
                                 r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
                                 r"(?P<n2>" + NUMBER +
                                 r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I)
+_PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER +
+                                       r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
+# "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
+_COMBATANTS = (r"(?:\w+\s+)?(?:combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|"
+               r"jihadists|gunmen|members|policemen)\b")
+_PATTERN_PARTS = re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"
+                            + _COMBATANTS + r"[^.;]{0,40}?\b" + DEAD +
+                            r"|\b(?:kill(?:ed|ing|s)?|leaving|left)\s+(?P<a2>" + NUMBER + r")\s+civilians\s+and\s+(?P<b2>"
+                            + NUMBER + r")\s+" + _COMBATANTS, re.I)
 _PATTERN_INJURED = [
     re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*(?:wounded|injured|hurt)\b", re.I),
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
@@ -107,14 +118,24 @@ def figures_in(text: str) -> Figures | None:
         m = pattern.search(text)
         if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
             killed, qualifier = n, QUALIFIERS.get((m.group("q") or "").lower(), "exact") if "q" in m.groupdict() else "exact"
+            if re.match(r"\s*civilians\b", text[m.end("n"):], re.I):
+                civilians = n  # "23 civilians - including nine children - dead": the dead were civilians
             break
     m = _PATTERN_CIVILIANS.search(text)
-    if m:
+    if m and civilians is None:
         number = m.group("n") or m.group("n2")
         q = m.group("q") if m.group("n") else m.group("q2")
         civilians = parse_number(number)
         if killed is None and civilians is not None and re.search(DEAD, text, re.I):
             qualifier = QUALIFIERS.get((q or "").lower(), "exact")
+    if civilians is None and (m := _PATTERN_CIVILIANS_KILLED.search(text)) is not None:
+        civilians = parse_number(m.group("n"))  # "killed at least 16 civilians"
+    parts = _PATTERN_PARTS.search(text)
+    if parts is not None:
+        a = parse_number(parts.group("a") or parts.group("a2"))
+        b = parse_number(parts.group("b") or parts.group("b2"))
+        if a is not None and b is not None and killed in (None, a, b):
+            killed, civilians = a + b, a
     if killed is not None and civilians is not None and civilians > killed:
         civilians = None
     for pattern in _PATTERN_INJURED:
