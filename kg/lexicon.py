@@ -85,6 +85,7 @@ class Lexicon:
     attack_words: frozenset[str]  # trigger lemmas typed by their instrument ("attack", "strike")
     event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
+    same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
     role_frames: dict[str, dict[str, str]]  # verb lemma -> dependency or preposition -> role
     claim_verbs: frozenset[str]
@@ -116,7 +117,7 @@ class Lexicon:
                   frozenset(words["groups"]["communities"]),
                   {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
                   frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
-                  frozenset(words["names"]["demonyms"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),
+                  frozenset(words["names"]["demonyms"]), frozenset(words["discourse"]["same_time"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),
                   {lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
                   frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]))
         lex._check()

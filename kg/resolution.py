@@ -318,8 +318,9 @@ def _place_entity(place: Place) -> Entity:
     kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood"}
     label, variants = place.name, tuple(place.variants)
     if place.kind == "governorate":
-        label = label if "governorate" in label.lower() else f"{label} Governorate"
-        variants = tuple(f"{v} Governorate" for v in variants)
+        base = label[:-len(" Governorate")] if label.lower().endswith(" governorate") else label
+        label = f"{base} Governorate"
+        variants = (f"{base} province", *(f"{v} Governorate" for v in variants))
     return Entity("place", place.key, label, (kind_class.get(place.kind, "City"),), variants,
                   parent=f"place/{place.parent}" if place.parent else None, latitude=place.latitude,
                   longitude=place.longitude, geonames_id=place.geonames_id)

@@ -62,7 +62,7 @@ class PlaceBook:
 
     def unplaced(self, ref: str | None) -> bool:
         """True for a place the text described without saying what contains it (only its country is known)."""
-        if ref is None or ref in self.inferred:
+        if ref is None or ref in self.inferred or ref.split("/", 1)[1] in self.gazetteer:
             return False
         place = self.place(ref)
         return place is not None and place.kind != "country" and self.kind(f"place/{place.parent}") == "country"
@@ -178,6 +178,7 @@ class _Group:
     figures: list[Figures]
     claimed_by: list[str] = field(default_factory=list)
     accused_by: list[str] = field(default_factory=list)
+    near: bool = False  # its place is only one it was outside of
 
 
 def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBook, *, published: dt.date | None,
@@ -209,11 +210,15 @@ class _Assembly:
         groups: list[_Group] = []
         anchor: DateValue | None = None
         previous: EventMention | None = None
+        previous_date: DateValue | None = None
         for mention in mentions:
             if isinstance(mention, FiguresMention):
                 self._attach_figures(mention, groups, previous)
                 continue
             date = resolve(mention.date_text, published=self.published, anchor=anchor) if mention.date_text else None
+            if date is None and previous_date is not None and previous is not None and self._goes_on(mention, previous):
+                date = previous_date  # "Six people were also reported killed in rebel shelling": that day too
+            previous_date = date
             if date is not None and not mention.sentence.in_title:
                 anchor = date
             if previous is not None and previous.type == mention.type \
@@ -231,7 +236,7 @@ class _Assembly:
                 groups.append(_Group(mention.type, [mention], mention.place, date, list(mention.agents),
                                      list(mention.targets), list(mention.participants),
                                      [mention.figures] if mention.figures else [], list(mention.claimed_by),
-                                     list(mention.accused_by)))
+                                     list(mention.accused_by), mention.near))
             else:
                 self._merge(group, mention, date)
         self._same_time(groups)
@@ -240,6 +245,15 @@ class _Assembly:
                 group.place = self.focus  # told without a place below the country, in an article about one place
         groups = self._merged(groups)
         return [self._event(g) for g in groups if self._worth_keeping(g)]
+
+    def _goes_on(self, mention: EventMention, previous: EventMention) -> bool:
+        """Whether a telling goes on from the one just before, at the same place ("six were also killed there")."""
+        if mention.sentence.in_title or mention.sentence == previous.sentence:
+            return False
+        gap = mention.sentence.start - previous.sentence.end
+        words = {w.lower() for w in mention.sentence.text.split()[:12]}
+        here = mention.place is None or previous.place is not None and self.places.compatible(mention.place, previous.place)
+        return 0 <= gap < DISCOURSE_CHARS // 3 and bool(words & self.lexicon.same_time) and here
 
     def _vague(self, place: str | None) -> bool:
         if place is None:
@@ -262,12 +276,19 @@ class _Assembly:
                 for mention in group.mentions:
                     self._merge(target, mention, group.date, figures=False)
                 target.figures += group.figures
-                if group.place and target.place and self.places.deeper(group.place, target.place):
-                    target.place = group.place
+                if group.place and target.place and (self.places.deeper(group.place, target.place)
+                                                     or target.near and not group.near):
+                    target.place, target.near = group.place, group.near
         return out
 
+    def _compatible(self, a: str | None, a_near: bool, b: str | None, b_near: bool) -> bool:
+        """Places of two tellings that may be one event's; one the event was outside of fits any nearby."""
+        if a_near or b_near:
+            return a is None or b is None or self.places.kind(a) != "country" and self.places.kind(b) != "country"
+        return self.places.compatible(a, b)
+
     def _joins(self, a: _Group, b: _Group) -> bool:
-        if a.type != b.type or not self.places.compatible(a.place, b.place):
+        if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near):
             return False
         if a.place != b.place and _tolls_differ(a.figures, b.figures):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
@@ -304,7 +325,7 @@ class _Assembly:
             if last is not None and (date is None or last.date is None or date.compatible(last.date)):
                 return last
         for group in reversed(groups):
-            if group.type != mention.type or not self.places.compatible(group.place, mention.place):
+            if group.type != mention.type or not self._compatible(group.place, group.near, mention.place, mention.near):
                 continue
             if date is not None and group.date is not None and not _same_time(
                     group.type, date, group.date, self.sides(mention.agents), self.sides(group.agents)):
@@ -335,8 +356,9 @@ class _Assembly:
         if mention.place and group.place and mention.place != group.place:
             self.places.infer(mention.place, group.place)
             self.places.infer(group.place, mention.place)
-        if mention.place and (group.place is None or self.places.deeper(mention.place, group.place)):
-            group.place = mention.place
+        if mention.place and (group.place is None or group.near and not mention.near
+                              or self.places.deeper(mention.place, group.place)):
+            group.place, group.near = mention.place, mention.near
         if date is not None and (group.date is None or _finer(date, group.date)
                                  or date.precision == group.date.precision == "day" and date.first_day() < group.date.first_day()):
             group.date = date  # the finest date; of a battle told over days, its first

@@ -48,6 +48,7 @@ class EventMention:
     claimed_by: tuple[str, ...] = ()  # who claimed responsibility
     accused_by: tuple[str, ...] = ()  # who accuses the agents
     refers_back: bool = False  # "the attack": the attack told last
+    near: bool = False  # the place is one the event was outside of, not where it was
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,9 @@ class _SentenceReader:
         roles = self.roles.roles(trigger, entry.object_is)
         earlier = [m for m in self.mentions.all if m.start < sent.start_char]
         place = roles.places[0] if roles.places else self.roles.sentence_place(_own_clause(trigger, sent), earlier)
+        near = place is None and bool(roles.near)
+        if near:
+            place = roles.near[0]
         agents, targets, participants = roles.agents, roles.targets, roles.participants
         if place is None and kind == "DiplomaticMeeting":
             place = self.roles.host_capital(trigger)
@@ -162,7 +166,7 @@ class _SentenceReader:
         return EventMention(kind, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(_unique(roles.claimed_by)),
-                            tuple(_unique(roles.accused_by)), back is not None)
+                            tuple(_unique(roles.accused_by)), back is not None, near)
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
@@ -247,7 +251,8 @@ def _own_clause(trigger: Span, sent: Span) -> list[Token]:
     other: set[int] = set()
     for token in sent:
         if token.dep_ in {"advcl", "relcl", "acl"} and token.i not in ancestors and \
-                any(c.dep_ == "mark" or c.lower_ in {"as", "while", "when", "after", "before", "since"} for c in token.children):
+                any(c.dep_ == "mark" and c.lower_ in {"as", "while", "when", "after", "before", "since", "because"}
+                    for c in token.children):
             other |= {t.i for t in token.subtree}
     return [t for t in sent if t.i not in other or t.i in ancestors]
 

@@ -43,6 +43,7 @@ class Roles:
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    near: list[str] = field(default_factory=list)  # "outside Damascus": near the event, not where it was
     claimed_by: list[str] = field(default_factory=list)
     accused_by: list[str] = field(default_factory=list)
 
@@ -145,8 +146,7 @@ class RoleReader:
         spots = {(m.start, m.end) for m in mentions if m.kind == "place"}
         for m in mentions:
             if m.kind == "place":
-                if not self._distant(m):
-                    found.places.append(m.ref)
+                self._place(m, found)
                 continue
             if (m.start, m.end) in spots and role in {"target", "place"}:
                 continue  # "strikes on Damascus", "took Damascus": the city, not the state
@@ -158,6 +158,19 @@ class RoleReader:
                 found.targets.append(m.ref)
             elif role == "participant":
                 found.participants.append(m.ref)
+
+    def _place(self, mention: EntityMention, found: Roles) -> None:
+        if self._outside(mention):
+            found.near.append(mention.ref)
+        elif not self._distant(mention):
+            found.places.append(mention.ref)
+
+    def _outside(self, mention: EntityMention) -> bool:
+        """True for a place the event was outside of ("a town outside the capital Damascus")."""
+        doc = self.mentions.doc
+        start, _ = self.mentions.tokens_of(mention)
+        words = [t.lower_ for t in doc[max(0, start - 4):start]]
+        return "outside" in words and not any(w in {"in", "at", "of"} for w in words[words.index("outside") + 1:])
 
     def _distant(self, mention: EntityMention) -> bool:
         """True for a place a distance is measured from ("160 km southwest of Palmyra"): not where it happened."""
@@ -187,8 +200,8 @@ class RoleReader:
             self._take(sub, "place", found)
         else:
             for m in self.mentions.within(sub):
-                if m.kind == "place" and not self._distant(m):
-                    found.places.append(m.ref)
+                if m.kind == "place":
+                    self._place(m, found)
             if object_is == "participant" and word == "at":
                 self._take(sub, "participant", found)  # talks "at the Russian foreign ministry": the host takes part
 
@@ -198,8 +211,8 @@ class RoleReader:
             found.agents.append(sides[0].ref)
             found.targets += [m.ref for m in sides[1:]]
         for m in self.mentions.within(prep.subtree):
-            if m.kind == "place" and not self._distant(m):
-                found.places.append(m.ref)
+            if m.kind == "place":
+                self._place(m, found)
 
     def _by_after(self, trigger: Span, found: Roles, agent_role: str) -> None:
         """An agent in a "by" phrase after the trigger's prepositions ("strikes on Douma by regime aircraft")."""
@@ -264,7 +277,8 @@ class RoleReader:
     def sentence_place(self, sent: Iterable[Token], before: list[EntityMention]) -> str | None:
         """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
         tokens = list(sent)
-        mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)]
+        mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)
+                    and not self._outside(m)]
         specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
         if specific:
             return specific[0].ref

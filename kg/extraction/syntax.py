@@ -134,6 +134,8 @@ def is_duration(ent: Span) -> bool:
     text = ent.text.strip()
     if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
         return True
+    if re.search(r"\b(?:past|last|previous)\b", text, re.I):
+        return False  # "the last 15 days", "over the past week": a span up to now, which dates what it tells
     if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
         return True
     words = {t.lower_ for t in ent}
