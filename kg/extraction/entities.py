@@ -68,16 +68,20 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
     them part of a name the lexicon knows.
     """
     out = []
+    lower = [t.lower_ for t in doc]
+    capital = [t.is_title or t.lower_.startswith(("al-", "el-")) for t in doc]
     i = 0
     while i < len(doc):
+        if not capital[i]:
+            i += 1
+            continue
         j = i
-        while j < len(doc) and j not in taken and (doc[j].is_title or doc[j].lower_.startswith(("al-", "el-"))
-                                                   or (j > i and doc[j].lower_ in CONNECTORS)):
+        while j < len(doc) and j not in taken and (capital[j] or (j > i and lower[j] in CONNECTORS)):
             j += 1
-        while j > i and doc[j - 1].lower_ in CONNECTORS:
+        while j > i and lower[j - 1] in CONNECTORS:
             j -= 1
-        words = [t.lower_ for t in doc[i:j]]
-        after = doc[j].lower_ if j < len(doc) else ""
+        words = lower[i:j]
+        after = lower[j] if j < len(doc) else ""
         if len(words) >= 2 and (words[-1] in lexicon.unit_nouns or words[0] in lexicon.unit_openers):
             span = doc[i:j]
             out.append((span, _mention(span, f"actor/group/{slug(span.text)}", span.text, classes=("ArmedGroup",))))

@@ -93,6 +93,7 @@ _PATTERN_INJURED = [
     re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*(?:wounded|injured|hurt)\b", re.I),
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
 ]
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "dozen", "dozens", "hundred", "hundreds"]) + r")\b", re.I)
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
                         r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b"
                         r"|\b(?:over|in|during|throughout) the (?:past|last) (?:year|(?:\w+ )?(?:years|months))\b"
@@ -110,7 +111,7 @@ def figures_in(text: str) -> Figures | None:
     >>> figures_in("The conflict has killed more than 195,000 people") is None
     True
     """
-    if _AGGREGATE.search(text):
+    if not _ANY_NUMBER.search(text) or _AGGREGATE.search(text):
         return None
     killed = civilians = injured = None
     qualifier = "exact"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -50,14 +51,24 @@ def instrument_tokens(trigger: Span) -> list[Token]:
 def instruments(tokens: Iterable[Token], lexicon: Lexicon) -> set[str]:
     """The instrument kinds named among ``tokens``: "air", "ground", "bomb", "chemical"."""
     words = [t.lower_ for t in tokens]
+    by_first = _instrument_index(lexicon)
     found: set[str] = set()
+    for i, word in enumerate(words):
+        for parts, kind in by_first.get(word, ()):
+            if kind not in found and tuple(words[i:i + len(parts)]) == parts:
+                found.add(kind)
+    return found
+
+
+@lru_cache(maxsize=2)
+def _instrument_index(lexicon: Lexicon) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Instrument phrases by their first word, as (words, kind)."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for kind, phrases in lexicon.instruments.items():
         for phrase in phrases:
-            parts = phrase.split()
-            if any(words[i:i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
-                found.add(kind)
-                break
-    return found
+            parts = tuple(phrase.split())
+            index.setdefault(parts[0], []).append((parts, kind))
+    return index
 
 
 def event_type(trigger: Span, sent: Span, lexicon: Lexicon, actors: Iterable[str] = ()) -> str | None:

@@ -128,12 +128,14 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
     longest = max(len(k) for k in settings)
     known_at = {i: p for s, p in known for i in range(s.start, s.end)}
     headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
+    lower = [t.lower_ for t in doc]
+    firsts = {k[0] for k in settings} | {k[0] + "s" for k in settings if len(k) == 1}
     i = 0
     while i < len(doc):
-        if i in headlines:  # "17 Killed as Qaeda Attacks Syria Kurd Town": every word is capitalised
+        if i in headlines or lower[i] not in firsts:  # "17 Killed as Qaeda Attacks Syria Kurd Town": all capitals
             i += 1
             continue
-        setting, size = _setting_at(doc, i, settings, longest)
+        setting, size = _setting_at(lower, i, settings, longest)
         if setting is None:
             i += 1
             continue
@@ -172,11 +174,11 @@ def _located_names(doc: Doc, known_at: dict[int, Place], gazetteer: Gazetteer):
     city = Setting("town", "city")
     headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
     for token in doc:
-        if token.lower_ not in {"in", "at", "near"} or token.i + 2 >= len(doc) or token.i in headlines:
+        if token.lower_ not in {"in", "at", "near"} or token.i + 2 >= len(doc) or token.i in headlines \
+                or not doc[token.i + 1].is_title:
             continue
         j = token.i + 1
-        while j < len(doc) and j - token.i <= 4 and j not in known_at and _is_name_word(doc[j], j == token.i + 1) \
-                and not doc[j].ent_type_ in {"PERSON", "ORG"}:
+        while j < len(doc) and j - token.i <= 4 and j not in known_at and _is_name_word(doc[j], j == token.i + 1):
             j += 1
         if j == token.i + 1 or j >= len(doc) or doc[j].lower_ not in {"in", "near", "outside"}:
             continue
@@ -207,9 +209,10 @@ def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazette
         yield name, _clean_name(name.text), setting
 
 
-def _setting_at(doc: Doc, i: int, settings: dict[tuple[str, ...], Setting], longest: int) -> tuple[Setting | None, int]:
+def _setting_at(lower: list[str], i: int, settings: dict[tuple[str, ...], Setting],
+                longest: int) -> tuple[Setting | None, int]:
     for size in range(longest, 0, -1):
-        words = tuple(t.lower_ for t in doc[i:i + size])
+        words = tuple(lower[i:i + size])
         if len(words) == size and words in settings:
             return settings[words], size
         if len(words) == size and words[-1].endswith("s") and words[:-1] + (words[-1][:-1],) in settings:
