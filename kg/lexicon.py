@@ -90,6 +90,7 @@ class Lexicon:
     role_frames: dict[str, dict[str, str]]  # verb lemma -> dependency or preposition -> role
     claim_verbs: frozenset[str]
     accuse_verbs: frozenset[str]
+    irregular: dict[str, tuple[str, ...]]  # verb lemma -> past forms the English rules do not make
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -119,7 +120,8 @@ class Lexicon:
                   frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
                   frozenset(words["names"]["demonyms"]), frozenset(words["discourse"]["same_time"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),
                   {lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
-                  frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]))
+                  frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]),
+                  {verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
         lex._check()
         return lex
 

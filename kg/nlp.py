@@ -159,8 +159,10 @@ class ConflictSpans:
                 nouns = sorted({*entry.nouns, *(n + "s" for n in entry.nouns if not n.endswith("s"))})
                 self.tagged_triggers.add(label, [[{"LOWER": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
                                                  [{"LEMMA": {"IN": list(entry.nouns)}, "POS": "NOUN"}]])
-            if entry.verbs:
-                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}]])
+            if entry.verbs:  # by lemma, and by the verb's own forms where the model gets the lemma wrong ("retook")
+                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}],
+                                                 [{"LOWER": {"IN": _past_forms(entry.verbs, lexicon.irregular)},
+                                                   "POS": {"IN": ["VERB", "AUX", "ADJ", "PROPN", "NOUN"]}}]])
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
@@ -296,6 +298,27 @@ class ConflictSpans:
                     and any(t.is_alpha and t.is_title for t in doc[start:end]):
                 out.append(Span(doc, start, end, label="neighbourhood"))
         return out
+
+
+def _past_forms(verbs: tuple[str, ...], irregular: dict[str, tuple[str, ...]]) -> list[str]:
+    """The past forms of trigger verbs: "seized", "shelled", "retook", "struck".
+
+    >>> _past_forms(("seize", "shell", "retake"), {"retake": ("retook", "retaken")})
+    ['retaken', 'retook', 'seized', 'shelled']
+    """
+    forms: set[str] = set()
+    for verb in verbs:
+        if verb in irregular:
+            forms.update(irregular[verb])
+        elif verb.endswith("e"):
+            forms.add(verb + "d")
+        elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+            forms.add(verb[:-1] + "ied")
+        else:
+            forms.add(verb + "ed")
+            if len(verb) > 2 and verb[-1] in "bdgmnprt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+                forms.add(verb + verb[-1] + "ed")  # "shelled" is regular; "bombed", "stopped"
+    return sorted(forms)
 
 
 def _modifier(span: Span) -> bool:

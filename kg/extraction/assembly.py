@@ -232,6 +232,8 @@ class _Assembly:
                     mention = replace(mention, place=previous.place)
             previous = mention
             group = self._group_for(mention, date, groups)
+            if group is None and mention.refers_back and mention.place is None:
+                continue  # "the strikes" that fit no attack told: a reference, not a telling
             if group is None:
                 groups.append(_Group(mention.type, [mention], mention.place, date, list(mention.agents),
                                      list(mention.targets), list(mention.participants),
@@ -322,7 +324,9 @@ class _Assembly:
         if mention.refers_back and mention.place is None:  # "the attack" is the attack told last
             same = [g for g in reversed(groups) if g.type == mention.type]
             last = next((g for g in same if g.place is not None), same[0] if same else None)
-            if last is not None and (date is None or last.date is None or date.compatible(last.date)):
+            if last is not None and (date is None or last.date is None or date.compatible(last.date)) and \
+                    _sides_compatible(last.type, self.sides(last.agents + last.participants), self.sides(last.targets),
+                                      self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
                 return last
         for group in reversed(groups):
             if group.type != mention.type or not self._compatible(group.place, group.near, mention.place, mention.near):

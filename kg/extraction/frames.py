@@ -128,8 +128,9 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
     if trigger.label_ == "Capture" and root.pos_ == "VERB" and any(
             c.dep_ in {"dobj", "nsubjpass"} and re.fullmatch(PEOPLE, c.lower_) for c in root.children):
         return False  # "civilians who were captured": people taken are not a place changing hands
-    if root.tag_ == "VBG" and root.dep_ == "pcomp" and root.head.lower_ in {"of", "for"}:
-        return False  # "the urgency of fighting IS": an aim, not an event
+    if root.tag_ == "VBG" and root.dep_ == "pcomp" and root.head.lower_ in {"of", "for"} \
+            and root.head.head.lemma_.lower() not in lexicon.accuse_verbs | lexicon.claim_verbs:
+        return False  # "the urgency of fighting IS": an aim, not an event ("accused X of shelling Y" tells one)
     if root.dep_ == "compound" and root.head.pos_ == "NOUN" and trigger.end <= root.head.i \
             and root.head.lower_ not in lexicon.event_nouns \
             and not any(s.start <= root.head.i < s.end for s in trigger.doc.spans["triggers"]):

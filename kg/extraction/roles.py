@@ -79,6 +79,9 @@ class RoleReader:
             is_verb = head.pos_ in {"VERB", "AUX"}
             subjects = [c for c in head.children if c.dep_ == "nsubj" and c.i < head.i]
             for child in head.children:
+                if child.i in in_trigger and child.dep_ == "prep" and child.lower_ in overrides:
+                    take([t for c in child.children for t in c.subtree], overrides[child.lower_])  # "fell to IS"
+                    continue
                 if child.i in in_trigger or (child.dep_ == "nsubj" and len(subjects) > 1 and child.i != subjects[-1].i):
                     continue  # two subjects is a misparse: the nearer one is the verb's
                 dep = child.dep_

@@ -56,7 +56,8 @@ def report_date(root: Token, dates: list[Span]) -> str | None:
             spoken = [e for e in dates if clause_head(e.root).i == verb.i or e.root.head.i == verb.i]
             if spoken:
                 return spoken[0].text
-    for verb in (t for t in root.sent if t.lemma_.lower() in SPEECH_VERBS and t.dep_ in {"ROOT", "parataxis", "ccomp"}):
+    for verb in (t for t in root.sent if t.lemma_.lower() in SPEECH_VERBS and t.dep_ in {"ROOT", "parataxis", "ccomp",
+                                                                                            "conj"}):
         spoken = [e for e in dates if e.root.head.i == verb.i or (e.root.head.head.i == verb.i
                                                                   and e.root.head.dep_ == "prep")]
         if spoken and verb.i > root.i:  # "... killed 16 people in Hasaka, the Observatory said on Tuesday"
