@@ -130,12 +130,15 @@ class RoleReader:
             (found.participants if object_is == "participant" else found.agents).extend(before)
         if not found.targets and root.pos_ == "VERB" and object_is == "target":
             found.targets += self._actor_just_after(trigger)
-        if stand.dep_ == "nsubj" and stand.head.lemma_ in {"kill", "hit", "target", "destroy", "leave", "strike"}:
-            for child in stand.head.children:  # "air strikes killed 12 people in Raqqa"
-                if child.dep_ == "prep":
+        killer = stand.head if stand.dep_ == "nsubj" else None
+        if stand.dep_ == "pobj" and stand.head.lower_ in {"in", "during"} and stand.head.head.pos_ == "VERB":
+            killer = stand.head.head  # "25 soldiers were killed in a suicide attack"
+        if killer is not None and killer.lemma_ in {"kill", "hit", "target", "destroy", "leave", "strike", "wound"}:
+            for child in killer.children:  # "air strikes killed 12 people in Raqqa", "... killed 25 regime soldiers"
+                if child.dep_ == "prep" and killer is stand.head:
                     self._prep(child, list(child.subtree), object_is, found)
-                elif child.dep_ == "dobj" and stand.head.lemma_ in {"hit", "target", "strike"}:
-                    take(child.subtree, "target")
+                elif child.dep_ in {"dobj", "nsubjpass"} and child.i not in in_trigger and object_is == "target":
+                    take(child.subtree, "target")  # who was killed was the side attacked
         if root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"NOUN", "PROPN"} \
                 and object_is != "participant" and root.head.lower_ in {"for", "of"}:
             take([root.head.head], "place")  # "the battle for Raqqa"
