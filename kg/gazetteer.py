@@ -40,6 +40,7 @@ DATA_FILE = Path(__file__).parent / "data" / "places.json.gz"
 FORMAT_VERSION = 2
 
 KINDS = ("country", "governorate", "city", "neighbourhood")
+LOOKUP_MEMO = 100_000  # names remembered by Gazetteer.lookup before the memo starts afresh
 
 # Countries whose places are preferred when a name is ambiguous: their
 # population counts a hundredfold, and GeoNames' many Syrian hamlets of
@@ -215,6 +216,7 @@ class Gazetteer:
         self._phonetic = phonetic_index  # phonetic key -> "place,place"
         self._acronyms = acronyms
         self._blocked = frozenset(blocked)
+        self._looked_up: dict[tuple[str, str | None], Place | None] = {}
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Gazetteer:
@@ -289,8 +291,13 @@ class Gazetteer:
         >>> gaz.lookup("U.S.").name, gaz.lookup("Syrian") is None
         ('United States', True)
         """
-        found = self.candidates(surface, kind_hint=kind_hint)
-        return found[0] if found else None
+        key = (surface, kind_hint)
+        if key not in self._looked_up:  # names recur: each is looked up once (the memo is bounded)
+            if len(self._looked_up) >= LOOKUP_MEMO:
+                self._looked_up.clear()
+            found = self.candidates(surface, kind_hint=kind_hint)
+            self._looked_up[key] = found[0] if found else None
+        return self._looked_up[key]
 
     def candidates(self, surface: str, *, kind_hint: str | None = None) -> list[Place]:
         """Every place a name may mean, best first (see :meth:`lookup`).

@@ -40,6 +40,9 @@ FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops
                "positions", "posts", "fighters", "militiamen", "units", "convoy", "strongholds", "gunmen")
 NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
 HOME_COUNTRIES = {"SY", "IQ"}
+# The parts of speech a trigger word may have: a noun as such; a verb's past form whatever the model says
+# ("retook" taken for an adjective or a name).
+WORD_TRIGGER_POS = {"noun": {"NOUN", "PROPN"}, "past": {"VERB", "AUX", "ADJ", "PROPN", "NOUN"}}
 FORCE_ACTIONS = ("air strikes", "airstrikes", "raids", "air raids", "strikes", "shelling", "bombardment",
                  "government forces", "regime forces", "army troops", "military aircraft")
 NEIGHBOURHOOD_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb")
@@ -138,6 +141,7 @@ class ConflictSpans:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")  # acronyms, people, "<demonym> <forces>", as written
         self.triggers = PhraseMatcher(nlp.vocab, attr="LOWER")  # multi-word triggers: works on any Doc
         self.tagged_triggers = Matcher(nlp.vocab)  # one-word triggers by lemma and part of speech: needs tags
+        self.trigger_words = PhraseMatcher(nlp.vocab, attr="LOWER")  # one-word triggers as written, tags checked after
         make = nlp.make_doc
         for actor in lexicon.actors.values():
             self.phrases.add(f"actor|{actor.key}", [make(a) for a in _with_bare_possessives(actor.aliases)])
@@ -157,12 +161,11 @@ class ConflictSpans:
                 self.triggers.add(label, [make(p) for p in entry.phrases])
             if entry.nouns:
                 nouns = sorted({*entry.nouns, *(n + "s" for n in entry.nouns if not n.endswith("s"))})
-                self.tagged_triggers.add(label, [[{"LOWER": {"IN": nouns}, "POS": {"IN": ["NOUN", "PROPN"]}}],
-                                                 [{"LEMMA": {"IN": list(entry.nouns)}, "POS": "NOUN"}]])
+                self.trigger_words.add(f"noun|{entry.type}", [make(n) for n in nouns])
+                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.nouns)}, "POS": "NOUN"}]])
             if entry.verbs:  # by lemma, and by the verb's own forms where the model gets the lemma wrong ("retook")
-                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}],
-                                                 [{"LOWER": {"IN": _past_forms(entry.verbs, lexicon.irregular)},
-                                                   "POS": {"IN": ["VERB", "AUX", "ADJ", "PROPN", "NOUN"]}}]])
+                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}]])
+                self.trigger_words.add(f"past|{entry.type}", [make(f) for f in _past_forms(entry.verbs, lexicon.irregular)])
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
@@ -174,6 +177,10 @@ class ConflictSpans:
         tagged = doc.has_annotation("POS") and doc.has_annotation("LEMMA")
         for match_id, start, end in [*self.triggers(doc), *(self.tagged_triggers(doc) if tagged else [])]:
             found["triggers"].append(Span(doc, start, end, label=strings[match_id].partition("|")[2]))
+        for match_id, start, end in (self.trigger_words(doc) if tagged else []):
+            kind, _, event_type = strings[match_id].partition("|")
+            if doc[start].pos_ in WORD_TRIGGER_POS[kind]:
+                found["triggers"].append(Span(doc, start, end, label=event_type))
         names = filter_spans(found["actors"] + found["people"])
         in_names = {i for s in names if len(s) > 1 for i in range(s.start, s.end)}
         found["places"] = [p for p in self._places(doc) if p.label_ == "neighbourhood" or not in_names & set(range(p.start, p.end))

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, Mentions, slug
 from kg.extraction.places import place_mentions
+from kg.extraction.syntax import sentence_of
 from kg.nlp import FORCE_ACTIONS, FORCE_NOUNS
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -132,7 +133,7 @@ def _people(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, EntityMention]]:
 
 def _affiliation(doc: Doc, span: Span, titles: frozenset[str]) -> str | None:
     """Whom an unknown person acts for, from a title or apposition around the name."""
-    sent = span.sent
+    sent = sentence_of(span)
     before = doc[max(sent.start, span.start - 6):span.start]
     titled = any(t.lower_ in titles for t in before)
     for token in reversed(list(before)):

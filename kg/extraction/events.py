@@ -19,7 +19,7 @@ from kg.extraction.figures import Figures, figures_in, parse_number
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual
 from kg.extraction.mentions import Mentions, Sentence
 from kg.extraction.roles import RoleReader
-from kg.extraction.syntax import clause_head, noun_core
+from kg.extraction.syntax import clause_head, noun_core, sentence_of, sentences
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -74,9 +74,9 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
     reader = _SentenceReader(doc, mentions, lexicon, gazetteer)
     triggers_by_sent: dict[int, list[Span]] = {}
     for span in [*doc.spans["triggers"], *_instrument_killings(doc, lexicon)]:
-        triggers_by_sent.setdefault(span.sent.start, []).append(span)
+        triggers_by_sent.setdefault(sentence_of(span).start, []).append(span)
     monitor = _Monitor(reader)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         sentence = _sentence(sent, title_chars)
         if sentence is None:
             continue
@@ -224,7 +224,7 @@ class _Monitor:
     def __call__(self) -> str | None:
         if not self.looked:
             self.looked = True
-            sources = (self.reader.source(sent) for sent in self.reader.doc.sents)
+            sources = (self.reader.source(sent) for sent in sentences(self.reader.doc))
             self.found = next((ref for ref in sources if ref and self.reader.roles.is_monitor(ref)), None)
         return self.found
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, slug
+from kg.extraction.syntax import sentence_of, sentences
 from kg.gazetteer import Gazetteer, Place, normalise, phonetic
 from kg.lexicon import Lexicon
 
@@ -99,11 +100,12 @@ def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[i
     """Other places in the text where a described place is named bare ("a school in Jisreen")."""
     described = {tuple(t.text for t in s): m for s, m in found if m.parent}
     out = []
+    texts = [t.text for t in doc]
     for words, mention in described.items():
         size = len(words)
-        for i in range(len(doc) - size + 1):
+        for i in (k for k, text in enumerate(texts) if text == words[0]):
             after = doc[i + size].lower_ if i + size < len(doc) else ""
-            if doc[i].text == words[0] and tuple(t.text for t in doc[i:i + size]) == words \
+            if tuple(texts[i:i + size]) == words \
                     and not taken & set(range(i, i + size)) and after not in Lexicon.load().community_nouns:
                 span = doc[i:i + size]
                 out.append((span, EntityMention(mention.ref, span.text, span.start_char, span.end_char, mention.label,
@@ -127,7 +129,7 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
     """Names the context calls places: "the town of X", "X village", "the X neighbourhood (of Y)"."""
     longest = max(len(k) for k in settings)
     known_at = {i: p for s, p in known for i in range(s.start, s.end)}
-    headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
+    headlines = _headline_tokens(doc)
     lower = [t.lower_ for t in doc]
     firsts = {k[0] for k in settings} | {k[0] + "s" for k in settings if len(k) == 1}
     i = 0
@@ -152,6 +154,15 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
     yield from _located_names(doc, known_at, gazetteer)
 
 
+def _headline_tokens(doc: Doc) -> set[int]:
+    """The tokens of the sentences in headline case (found once per Doc)."""
+    cached = doc.user_data.get("kg_headline_tokens")
+    if cached is None:
+        cached = {t.i for sent in sentences(doc) if _headline(sent) for t in sent}
+        doc.user_data["kg_headline_tokens"] = cached
+    return cached
+
+
 def _headline(sent: Span) -> bool:
     """True for a sentence in headline case: most of its words capitalised."""
     words = [t for t in sent if t.is_alpha and len(t) > 3]
@@ -172,7 +183,7 @@ def _apposition_start(doc: Doc, i: int) -> int | None:
 def _located_names(doc: Doc, known_at: dict[int, Place], gazetteer: Gazetteer):
     """An unknown name placed inside a known place: "in Maarzita in southern Idlib province", "at Khneifes near Hama"."""
     city = Setting("town", "city")
-    headlines = {t.i for sent in doc.sents if _headline(sent) for t in sent}
+    headlines = _headline_tokens(doc)
     for token in doc:
         if token.lower_ not in {"in", "at", "near"} or token.i + 2 >= len(doc) or token.i in headlines \
                 or not doc[token.i + 1].is_title:
@@ -290,7 +301,7 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
     A neighbourhood, or a site named with a city ("Nile Street in Aleppo"), is in that city; a village or an
     area "near Hama" is in Hama's governorate; an area is never inside a city.
     """
-    sent = span.sent
+    sent = sentence_of(span)
     after = [p for s, p in known if span.end <= s.start <= span.end + 8 and s.start < sent.end][:2]
     after.sort(key=lambda p: p.country_code not in HOME_COUNTRIES)  # "between Turkey and Idlib province": Idlib
     before = [p for s, p in known if sent.start <= s.start < span.start]
@@ -311,7 +322,7 @@ def _governorate(place: Place, gazetteer: Gazetteer) -> Place | None:
 
 def _city_for(span: Span, cities: list[tuple[int, Place]]) -> Place | None:
     """The city a neighbourhood is in: one named in its sentence after it, else the last one named before."""
-    sent = span.sent
+    sent = sentence_of(span)
     later = [p for pos, p in cities if span.end <= pos < sent.end]
     if later:
         return later[0]

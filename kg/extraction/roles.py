@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extraction.mentions import EntityMention, Mentions
-from kg.extraction.syntax import SPEECH_VERBS, fought, inherited_subject, noun_core, speaker, stand_in
+from kg.extraction.syntax import SPEECH_VERBS, fought, inherited_subject, noun_core, sentence_of, speaker, stand_in
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
@@ -224,9 +224,10 @@ class RoleReader:
         """An agent in a "by" phrase after the trigger's prepositions ("strikes on Douma by regime aircraft")."""
         doc = trigger.doc
         after = trigger.end
-        while after < trigger.sent.end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
+        end = sentence_of(trigger).end
+        while after < end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
             after = doc[after].right_edge.i + 1
-        if after < trigger.sent.end and doc[after].lower_ == "by" and not found.agents:
+        if after < end and doc[after].lower_ == "by" and not found.agents:
             self._take(noun_core(doc[after]), agent_role, found)
 
     def _attribution(self, root: Token, found: Roles) -> None:
@@ -260,7 +261,7 @@ class RoleReader:
         """An actor named right before a verb trigger ("IS members stoned", "IS seized"), when the parse missed it."""
         doc = trigger.doc
         i = trigger.start - 1
-        stop = max(trigger.sent.start, trigger.start - 5)
+        stop = max(sentence_of(trigger).start, trigger.start - 5)
         while i >= stop:
             found = [m for m in self.mentions.at(i) if m.kind != "place"]
             if found:
@@ -272,7 +273,7 @@ class RoleReader:
 
     def _actor_just_after(self, trigger: Span) -> list[str]:
         """An actor named right after a verb trigger ("troops fight IS militants"), when the parse missed it."""
-        for i in range(trigger.end, min(trigger.sent.end, trigger.end + 3)):
+        for i in range(trigger.end, min(sentence_of(trigger).end, trigger.end + 3)):
             found = [m for m in self.mentions.at(i) if m.kind == "actor"]
             if found:
                 return [found[0].ref]

@@ -7,9 +7,10 @@ in?", "who is the subject of this verb, or of the verb it depends on?",
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
 SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
@@ -140,3 +141,21 @@ def is_duration(ent: Span) -> bool:
         return True
     words = {t.lower_ for t in ent}
     return bool(words & DURATION_WORDS) and not words & {"ago", "last", "earlier", "later"}
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of ``doc``, found once per Doc (``Span.sent`` scans the Doc at every call)."""
+    cached = doc.user_data.get("kg_sentences")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["kg_sentences"] = cached
+        doc.user_data["kg_sentence_starts"] = [s.start for s in cached]
+    return cached
+
+
+def sentence_of(item: Token | Span) -> Span:
+    """The sentence a token or span is in."""
+    doc = item.doc
+    sents = sentences(doc)
+    start = item.i if isinstance(item, Token) else item.start
+    return sents[bisect_right(doc.user_data["kg_sentence_starts"], start) - 1]

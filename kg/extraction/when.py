@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.extraction.syntax import SPEECH_VERBS, after_since, clause_head, date_spans, is_duration, own_phrase
+from kg.extraction.syntax import SPEECH_VERBS, after_since, clause_head, date_spans, is_duration, own_phrase, sentence_of
 
 
 def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str | None:
@@ -56,7 +56,7 @@ def report_date(root: Token, dates: list[Span]) -> str | None:
             spoken = [e for e in dates if clause_head(e.root).i == verb.i or e.root.head.i == verb.i]
             if spoken:
                 return spoken[0].text
-    for verb in (t for t in root.sent if t.lemma_.lower() in SPEECH_VERBS and t.dep_ in {"ROOT", "parataxis", "ccomp",
+    for verb in (t for t in sentence_of(root) if t.lemma_.lower() in SPEECH_VERBS and t.dep_ in {"ROOT", "parataxis", "ccomp",
                                                                                             "conj"}):
         spoken = [e for e in dates if e.root.head.i == verb.i or (e.root.head.head.i == verb.i
                                                                   and e.root.head.dep_ == "prep")]
