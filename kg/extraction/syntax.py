@@ -42,7 +42,20 @@ def clause(token: Token) -> Token:
 
 def date_spans(sent: Span) -> list[Span]:
     """DATE and TIME entities of a sentence, and date words NER missed ("last May" read as a title)."""
-    spans = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
+    cached = sent.doc.user_data.get(("kg_date_spans", sent.start))
+    if cached is None:
+        cached = _date_spans(sent)
+        sent.doc.user_data[("kg_date_spans", sent.start)] = cached
+    return cached
+
+
+def _date_spans(sent: Span) -> list[Span]:
+    doc = sent.doc
+    dated = doc.user_data.get("kg_dated_ents")
+    if dated is None:
+        dated = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+        doc.user_data["kg_dated_ents"] = dated
+    spans = [e for e in dated if sent.start <= e.start < sent.end]
     taken = {i for e in spans for i in range(e.start, e.end)}
     for m in DATE_WORDS.finditer(sent.text):
         last = m.group(0).split()[-1]
