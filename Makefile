@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= kg-store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench eval clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,17 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_speed.py
+
+# extraction scores: seeds and dev set (../shared/eval), then the three style sets in tests/data/styles
+eval: $(STAMP)
+	../shared/eval/run-eval all
+	@for s in summaries monitor webnews; do \
+	  d=$$(mktemp -d); \
+	  $(BIN)/kg build tests/data/styles/$$s.jsonl --store $$d/store --no-progress >/dev/null 2>&1; \
+	  $(BIN)/kg export --store $$d/store --format nquads -o $$d/out.nq; \
+	  echo; $(BIN)/python ../shared/eval/score.py --gold tests/data/styles/$$s.gold.json --graph $$d/out.nq; \
+	  rm -rf $$d; \
+	done
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache
