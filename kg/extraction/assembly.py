@@ -152,6 +152,15 @@ class PlaceBook:
             return parent
         return place
 
+    def common_city(self, a: str | None, b: str | None) -> str | None:
+        """The city two different parts of it lie in ("Tabbaleh" and "Bab Sharqi" in Damascus), if one."""
+        pa, pb = self.place(a) if a else None, self.place(b) if b else None
+        if pa is None or pb is None or pa.key == pb.key or "neighbourhood" not in {pa.kind, pb.kind} | {"neighbourhood"}:
+            return None
+        cities_a = [p.key for p in self.chain(pa)[1:] if p.kind == "city"]
+        cities_b = {p.key for p in self.chain(pb)[1:] if p.kind == "city"}
+        return next((f"place/{k}" for k in cities_a if k in cities_b), None)
+
     def deeper(self, a: str, b: str) -> bool:
         """Whether ``a`` lies strictly inside ``b`` (or is the city of governorate ``b``'s name)."""
         pa, pb = self.place(a), self.place(b)
@@ -278,19 +287,25 @@ class _Assembly:
                 for mention in group.mentions:
                     self._merge(target, mention, group.date, figures=False)
                 target.figures += group.figures
-                if group.place and target.place and (self.places.deeper(group.place, target.place)
-                                                     or target.near and not group.near):
+                city = self.places.common_city(group.place, target.place)
+                if city is not None and not self.places.compatible(group.place, target.place):
+                    target.place = city
+                elif group.place and target.place and (self.places.deeper(group.place, target.place)
+                                                       or target.near and not group.near):
                     target.place, target.near = group.place, group.near
         return out
 
-    def _compatible(self, a: str | None, a_near: bool, b: str | None, b_near: bool) -> bool:
-        """Places of two tellings that may be one event's; one the event was outside of fits any nearby."""
+    def _compatible(self, a: str | None, a_near: bool, b: str | None, b_near: bool,
+                    same_day: bool = False) -> bool:
+        """Places of two tellings that may be one event's; one the event was outside of fits any nearby, and
+        parts of one city fit on the same day ("shelling hit several areas of the capital")."""
         if a_near or b_near:
             return a is None or b is None or self.places.kind(a) != "country" and self.places.kind(b) != "country"
-        return self.places.compatible(a, b)
+        return self.places.compatible(a, b) or (same_day and self.places.common_city(a, b) is not None)
 
     def _joins(self, a: _Group, b: _Group) -> bool:
-        if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near):
+        day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
+        if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near, day):
             return False
         if a.place != b.place and _tolls_differ(a.figures, b.figures):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
@@ -329,7 +344,9 @@ class _Assembly:
                                       self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
                 return last
         for group in reversed(groups):
-            if group.type != mention.type or not self._compatible(group.place, group.near, mention.place, mention.near):
+            day = date is not None and group.date is not None and date.precision == "day" and date == group.date
+            if group.type != mention.type or not self._compatible(group.place, group.near, mention.place, mention.near,
+                                                                  day):
                 continue
             if date is not None and group.date is not None and not _same_time(
                     group.type, date, group.date, self.sides(mention.agents), self.sides(group.agents)):
@@ -360,8 +377,11 @@ class _Assembly:
         if mention.place and group.place and mention.place != group.place:
             self.places.infer(mention.place, group.place)
             self.places.infer(group.place, mention.place)
-        if mention.place and (group.place is None or group.near and not mention.near
-                              or self.places.deeper(mention.place, group.place)):
+        city = self.places.common_city(group.place, mention.place)
+        if city is not None and not self.places.compatible(group.place, mention.place):
+            group.place = city  # told at two parts of one city: the city
+        elif mention.place and (group.place is None or group.near and not mention.near
+                                or self.places.deeper(mention.place, group.place)):
             group.place, group.near = mention.place, mention.near
         if date is not None and (group.date is None or _finer(date, group.date)
                                  or date.precision == group.date.precision == "day" and date.first_day() < group.date.first_day()):

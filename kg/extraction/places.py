@@ -28,6 +28,7 @@ from kg.lexicon import Lexicon
 
 NEAR_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "TR", "IL", "PS"})
 HOME_COUNTRIES = frozenset({"SY", "IQ"})
+LINKING_ADJECTIVES = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "adjoining"})
 ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "az", "ez", "es", "an", "at", "et", "ul", "bin", "abu", "bani",
                       "wa"})
 NOT_NAMES = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "another",
@@ -57,9 +58,9 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         known.append((span, place))
     settings = _settings()
     found = list(_described_places(doc, gazetteer, known, settings))
-    replaced = {(s.start, s.end) for s, _, _ in found}
+    inside = {i for s, _, _ in found for i in range(s.start, s.end)}
     for span, place in known:
-        if (span.start, span.end) in replaced:
+        if span.start in inside:  # "Old Damascus", "the Atme border crossing": the described name wins
             continue
         out.append((span, _mention(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
@@ -146,6 +147,8 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
             for name in _names_after(doc, i + size + 1):
                 yield from _described(name, setting, known_at, gazetteer)
         name = _name_before(doc, i)
+        if name is not None and all(t.is_title for t in doc[i:i + size]) and setting.kind in {"site", "area"}:
+            name = doc[name.start:i + size]  # "Nile Street", "Abed Hill", "Mallah Farms": the word is in the name
         if name is not None:  # "Tall Tawil village", "the Atmeh refugee camp"
             yield from _described(name, setting, known_at, gazetteer)
         elif (k := _apposition_start(doc, i)) is not None and (name := _name_before(doc, k)) is not None:
@@ -214,8 +217,9 @@ def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazette
             (p := gazetteer.lookup(t.text)) is not None and p.kind == "country" for t in name if t.is_title):
         return
     here = {known_at[i] for i in range(name.start, name.end) if i in known_at}
-    if here and all(p.country_code in HOME_COUNTRIES for p in here):
-        return  # "the town of Ariha": the gazetteer's; "al-Tayba village" is no village of Israel's here
+    whole = all(i in known_at for i in range(name.start, name.end))
+    if here and whole and all(p.country_code in HOME_COUNTRIES for p in here):
+        return  # "the town of Ariha": the gazetteer's ("Old Damascus", "al-Tayba village" in Israel: not it)
     if here or gazetteer.lookup(name.text) is None or gazetteer.lookup(name.text).country_code not in NEAR_COUNTRIES:
         yield name, _clean_name(name.text), setting
 
@@ -262,8 +266,9 @@ def _names_after(doc: Doc, start: int) -> list[Span]:
         if j == i:
             break
         names.append(doc[i:j])
-        if j < len(doc) and doc[j].lower_ in {"and", ","} and j + 1 < len(doc) and _is_name_word(doc[j + 1], True):
-            i = j + 1
+        nxt = j + 2 if j + 2 < len(doc) and doc[j + 1].lower_ in LINKING_ADJECTIVES else j + 1
+        if j < len(doc) and doc[j].lower_ in {"and", ","} and nxt < len(doc) and _is_name_word(doc[nxt], True):
+            i = nxt  # "the towns of Azaz and nearby Marea"
             continue
         break
     return names
