@@ -77,6 +77,7 @@ class Lexicon:
     modals: frozenset[str]
     hedges: frozenset[str]
     place_words: dict[str, tuple[str, ...]]  # place kind -> words that make a name a place of that kind
+    capitals: dict[str, str]  # country code -> the city "the capital" names
     titles: frozenset[str]  # words before a person's name that say who they are
     unit_nouns: frozenset[str]  # "Brigade", "Militia": a name ending in one is an armed group
     unit_openers: frozenset[str]  # "Liwa", "Jaish": a name opened by one is an armed group
@@ -113,7 +114,8 @@ class Lexicon:
         never = trig_doc.get("not_events", {})
         lex = cls(actors, people, generic, triggers, frozenset(never.get("governing_verbs", ())),
                   frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())),
-                  {kind: tuple(ws) for kind, ws in words["places"].items()}, frozenset(words["people"]["titles"]),
+                  {kind: tuple(ws) for kind, ws in words["places"].items() if kind != "capitals"},
+                  dict(words["places"]["capitals"]), frozenset(words["people"]["titles"]),
                   frozenset(words["groups"]["unit_nouns"]), frozenset(words["groups"]["unit_openers"]),
                   frozenset(words["groups"]["communities"]),
                   {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},

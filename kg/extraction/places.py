@@ -28,6 +28,7 @@ from kg.lexicon import Lexicon
 
 NEAR_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "TR", "IL", "PS"})
 HOME_COUNTRIES = frozenset({"SY", "IQ"})
+_CAPITAL = re.compile(r"\bthe (?:\w+ )?capital\b", re.I)
 LINKING_ADJECTIVES = frozenset({"nearby", "neighbouring", "neighboring", "adjacent", "adjoining"})
 ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "az", "ez", "es", "an", "at", "et", "ul", "bin", "abu", "bani",
                       "wa"})
@@ -67,10 +68,15 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
     home_code = "SY" if "SY" in countries else (next(iter(countries)) if len(countries) == 1 else None)
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
-    for span, name, setting in found:
+    capital = gazetteer.lookup(Lexicon.load().capitals[home_code]) if home_code in Lexicon.load().capitals else None
+    described: list[tuple[Span, Place]] = []
+    for span, name, setting in sorted(found, key=lambda f: -f[0].start):  # the last first: "X area of Old Damascus"
         if taken & set(range(span.start, span.end)):
             continue
-        parent = _container(span, known, gazetteer, setting.kind) or home  # else Syria (or the one country named)
+        parent = _container(span, known + described, gazetteer, setting.kind)
+        if parent is None and capital is not None and _CAPITAL.search(sentence_of(span).text):
+            parent = _container_of(capital, gazetteer, setting.kind)  # "several areas of the capital including X"
+        parent = parent or home  # else Syria (or the one country named)
         if parent is None:
             continue
         key = _key(name, parent, gazetteer)
@@ -80,6 +86,8 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
             taken |= set(range(span.start, span.end))
             continue
         out.append((span, _mention(span, f"place/{key}", name, parent=f"place/{parent.key}", place_kind=setting.kind)))
+        described.append((span, Place(key, name, "neighbourhood" if setting.kind == "neighbourhood" else "city",
+                                      parent.country_code, None, None, None, parent.key)))
         taken |= set(range(span.start, span.end))
     out += _recurrences(doc, out, taken)
     cities = [(s.start, p) for s, p in known if p.kind == "city"]
@@ -307,7 +315,8 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
     area "near Hama" is in Hama's governorate; an area is never inside a city.
     """
     sent = sentence_of(span)
-    after = [p for s, p in known if span.end <= s.start <= span.end + 8 and s.start < sent.end][:2]
+    after = [p for s, p in sorted(known, key=lambda k: k[0].start)
+             if span.end <= s.start <= span.end + 8 and s.start < sent.end][:2]
     after.sort(key=lambda p: p.country_code not in HOME_COUNTRIES)  # "between Turkey and Idlib province": Idlib
     before = [p for s, p in known if sent.start <= s.start < span.start]
     for place in after[:1] + before[::-1]:
@@ -317,6 +326,11 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
             return _governorate(place, gazetteer)  # a village near a city lies in the city's governorate
         return place
     return None
+
+
+def _container_of(city: Place, gazetteer: Gazetteer, kind: str) -> Place | None:
+    """What contains a place told to be in ``city``: the city itself, or its governorate for a village or an area."""
+    return _governorate(city, gazetteer) if kind in {"city", "area"} else city
 
 
 def _governorate(place: Place, gazetteer: Gazetteer) -> Place | None:
