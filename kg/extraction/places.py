@@ -73,7 +73,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
     for span, name, setting in sorted(found, key=lambda f: -f[0].start):  # the last first: "X area of Old Damascus"
         if taken & set(range(span.start, span.end)):
             continue
-        parent = _container(span, known + described, gazetteer, setting.kind)
+        parent = _container(span, known + [d for d in described if _holds(span, d[0])], gazetteer, setting.kind)
         if parent is None and capital is not None and _CAPITAL.search(sentence_of(span).text):
             parent = _container_of(capital, gazetteer, setting.kind)  # "several areas of the capital including X"
         parent = parent or home  # else Syria (or the one country named)
@@ -326,6 +326,12 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
             return _governorate(place, gazetteer)  # a village near a city lies in the city's governorate
         return place
     return None
+
+
+def _holds(span: Span, other: Span) -> bool:
+    """Whether a place named after ``span`` is said to contain it ("X area of Y", "X in Y"), not listed with it."""
+    between = {t.lower_ for t in span.doc[span.end:other.start]}
+    return other.start >= span.end and bool(between & {"of", "in"}) and not between & {"and", ",", "or"}
 
 
 def _container_of(city: Place, gazetteer: Gazetteer, kind: str) -> Place | None:
