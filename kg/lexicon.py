@@ -32,6 +32,7 @@ class ActorEntry:
     demonym: str | None = None
     capital: str | None = None
     part_of: str | None = None  # the actor this one is one of ("syrian-opposition" for a rebel group)
+    aircraft: bool = False  # has an air force: "strikes" by it are air strikes
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Lexicon:
     event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
+    killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
     role_frames: dict[str, dict[str, str]]  # verb lemma -> dependency or preposition -> role
     claim_verbs: frozenset[str]
@@ -102,7 +104,8 @@ class Lexicon:
         trig_doc = _read(data_dir / "triggers.toml")
         words = _read(data_dir / "words.toml")
         actors = {k: ActorEntry(k, v["label"], tuple(v.get("classes", ())), tuple(v.get("aliases", ())),
-                                tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"), v.get("part_of"))
+                                tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"), v.get("part_of"),
+                                bool(v.get("aircraft", False)))
                   for k, v in actors_doc["actors"].items()}
         people = {k: PersonEntry(k, v["label"], tuple(v.get("aliases", ())), v.get("affiliation"))
                   for k, v in people_doc["people"].items()}
@@ -120,7 +123,8 @@ class Lexicon:
                   frozenset(words["groups"]["communities"]),
                   {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
                   frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
-                  frozenset(words["names"]["demonyms"]), frozenset(words["discourse"]["same_time"]), frozenset(trig_doc["attack_words"]["ground_unless_air"]),
+                  frozenset(words["names"]["demonyms"]), frozenset(words["discourse"]["same_time"]), frozenset(trig_doc["attack_words"]["killing_verbs"]),
+                  frozenset(trig_doc["attack_words"]["ground_unless_air"]),
                   {lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
                   frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]),
                   {verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})

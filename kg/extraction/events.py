@@ -27,10 +27,6 @@ from kg.lexicon import Lexicon
 ATTACK_TYPES = ("AirStrike", "Shelling", "Bombing", "Execution", "Massacre", "Battle", "Capture", "Kidnapping", "Surrender")
 INSTRUMENT_TYPES = {"air": "AirStrike", "ground": "Shelling", "bomb": "Bombing"}
 ANAPHORIC_TYPES = frozenset(INSTRUMENT_TYPES.values())  # what "the attack" told later may be
-KILLING_VERBS = frozenset({"kill", "hit", "strike", "target", "destroy", "pound", "bombard", "wound", "injure", "claim",
-                           "leave", "rock", "slam", "raze", "level"})
-
-
 @dataclass(frozen=True)
 class EventMention:
     """One telling of an event in one sentence."""
@@ -117,7 +113,7 @@ def _instrument_killings(doc: Doc, lexicon: Lexicon) -> list[Span]:
     taken = {i for s in doc.spans["triggers"] for i in range(s.start, s.end)}
     out = []
     for token in doc:
-        if token.i in taken or token.pos_ != "VERB" or token.lemma_.lower() not in KILLING_VERBS:
+        if token.i in taken or token.pos_ != "VERB" or token.lemma_.lower() not in lexicon.killing_verbs:
             continue
         subjects = [t for c in token.children if c.dep_ in {"nsubj", "agent"} for t in noun_core(c)]
         if any(t.i in taken for t in subjects):
@@ -287,4 +283,4 @@ def _one_per_type(events: list[EventMention]) -> list[EventMention]:
     return [e for e in events if best.get((e.type, e.place)) is e]
 
 
-__all__ = ["EventMention", "FiguresMention", "event_mentions", "instrument_tokens"]
+__all__ = ["EventMention", "FiguresMention", "event_mentions"]

@@ -25,10 +25,6 @@ from kg.extraction.figures import PEOPLE
 from kg.extraction.syntax import noun_core, own_phrase
 from kg.lexicon import Lexicon
 
-AIR_CAPABLE = frozenset({"actor/syrian-government", "actor/russia", "actor/us-led-coalition", "actor/united-states",
-                         "actor/israel", "actor/turkey", "actor/iraq", "actor/united-kingdom", "actor/france"})
-
-
 def instrument_tokens(trigger: Span) -> list[Token]:
     """The words that may name the trigger's instrument: its phrase, its verb's subject, objects and "with" phrases."""
     root = trigger.root
@@ -103,7 +99,8 @@ def event_type(trigger: Span, sent: Span, lexicon: Lexicon, actors: Iterable[str
         return "Shelling"  # "regime bombardment" with no aircraft named: guns
     if _lemma(trigger) in entry.needs_air_context or text in entry.needs_air_context:
         sentence_kinds = instruments(sent, lexicon)
-        if "air" not in kinds | sentence_kinds and not set(actors) & AIR_CAPABLE:
+        flying = {f"actor/{a.key}" for a in lexicon.actors.values() if a.aircraft}
+        if "air" not in kinds | sentence_kinds and not set(actors) & flying:
             return None
     return suggested
 

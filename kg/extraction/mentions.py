@@ -108,7 +108,3 @@ class Mentions:
             if m.ref == ref and m.affiliation:
                 return m.affiliation
         return ref
-
-    def place_parent(self, ref: str) -> str | None:
-        """The containing place the text gave a place it named (neighbourhoods, villages), if any."""
-        return next((m.parent for m in self.all if m.ref == ref and m.parent), None)
