@@ -140,6 +140,8 @@ class PlaceBook:
         if self.unplaced(a) != self.unplaced(b):  # "in Tall Tawil village" and "in Hasakah": where is Tall Tawil?
             other = b if self.unplaced(a) else a
             return self.kind(other) != "country" and other.split("/", 1)[1] in self.gazetteer
+        if self.unplaced(a) and self.unplaced(b) and "area" in {pa.kind, pb.kind} and pa.kind != pb.kind:
+            return True  # "Jisreen" and "Eastern Ghouta", neither placed: the town may be in the region
         if self.contains(pa, pb) or self.contains(pb, pa) or self.same_area(a, b):
             return True
         wa, wb = self._widened(pa), self._widened(pb)  # "Idlib" may be the province: Atmeh in Idlib province fits
@@ -168,6 +170,8 @@ class PlaceBook:
             return False
         if self.unplaced(a) and not self.unplaced(b) and pb.kind != "country":
             return True  # a village the text names is more precise than the town or province it is told in
+        if self.unplaced(a) and self.unplaced(b) and pb.kind == "area" and pa.kind != "area":
+            return True  # a town is more precise than a region
         wide = self._widened(pb)  # Atmeh, in Idlib province, is more precise than "Idlib"
         return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city") or \
             (wide is not pb and pa.kind != "governorate" and self.contains(wide, pa))
