@@ -89,6 +89,7 @@ class Lexicon:
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
+    defence_verbs: frozenset[str]  # "repelled an attack": the subject was attacked
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
     role_frames: dict[str, dict[str, str]]  # verb lemma -> dependency or preposition -> role
     claim_verbs: frozenset[str]
@@ -115,19 +116,24 @@ class Lexicon:
                                       v.get("object_is", "target"), tuple(v.get("needs_air_context", ())))
                          for t, v in trig_doc["types"].items())
         never = trig_doc.get("not_events", {})
-        lex = cls(actors, people, generic, triggers, frozenset(never.get("governing_verbs", ())),
-                  frozenset(never.get("modals", ())), frozenset(never.get("hedges", ())),
-                  {kind: tuple(ws) for kind, ws in words["places"].items() if kind != "capitals"},
-                  dict(words["places"]["capitals"]), frozenset(words["people"]["titles"]),
-                  frozenset(words["groups"]["unit_nouns"]), frozenset(words["groups"]["unit_openers"]),
-                  frozenset(words["groups"]["communities"]),
-                  {kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
-                  frozenset(trig_doc["attack_words"]["words"]), frozenset(trig_doc["attack_words"]["event_nouns"]),
-                  frozenset(words["names"]["demonyms"]), frozenset(words["discourse"]["same_time"]), frozenset(trig_doc["attack_words"]["killing_verbs"]),
-                  frozenset(trig_doc["attack_words"]["ground_unless_air"]),
-                  {lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
-                  frozenset(trig_doc["attribution"]["claim_verbs"]), frozenset(trig_doc["attribution"]["accuse_verbs"]),
-                  {verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
+        attack = trig_doc["attack_words"]
+        lex = cls(
+            actors=actors, people=people, generic=generic, triggers=triggers,
+            governing_verbs=frozenset(never.get("governing_verbs", ())), modals=frozenset(never.get("modals", ())),
+            hedges=frozenset(never.get("hedges", ())),
+            place_words={kind: tuple(ws) for kind, ws in words["places"].items() if kind != "capitals"},
+            capitals=dict(words["places"]["capitals"]), titles=frozenset(words["people"]["titles"]),
+            unit_nouns=frozenset(words["groups"]["unit_nouns"]), unit_openers=frozenset(words["groups"]["unit_openers"]),
+            community_nouns=frozenset(words["groups"]["communities"]),
+            instruments={kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
+            attack_words=frozenset(attack["words"]), event_nouns=frozenset(attack["event_nouns"]),
+            demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
+            killing_verbs=frozenset(attack["killing_verbs"]),
+            defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),
+            role_frames={lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
+            claim_verbs=frozenset(trig_doc["attribution"]["claim_verbs"]),
+            accuse_verbs=frozenset(trig_doc["attribution"]["accuse_verbs"]),
+            irregular={verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
         lex._check()
         return lex
 

@@ -72,8 +72,13 @@ class RoleReader:
             heads.append(stand)
         light_verb = None
         if root.pos_ in {"NOUN", "PROPN"} and root.dep_ in {"dobj", "attr"} and root.head.pos_ in {"VERB", "AUX"}:
-            light_verb = root.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
-            heads.append(light_verb)
+            lemma = root.head.lemma_.lower()
+            if lemma in self.lexicon.defence_verbs and object_is == "target":
+                for subject in (c for c in root.head.children if c.dep_ == "nsubj"):
+                    take(noun_core(subject), "target")  # "the army repelled an IS attack": the army was attacked
+            else:
+                light_verb = root.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
+                heads.append(light_verb)
         for head in heads:
             overrides = self.lexicon.role_frames.get(head.lemma_.lower(), {}) if head.pos_ in {"VERB", "AUX"} else {}
             is_verb = head.pos_ in {"VERB", "AUX"}
