@@ -83,10 +83,13 @@ _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of 
 _PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER +
                                        r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
 # "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
-_COMBATANTS = (r"(?:\w+\s+)?(?:combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|"
-               r"jihadists|gunmen|members|policemen)\b")
+_COMBATANT_WORDS = r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists|gunmen|members|policemen"
+_COMBATANTS = r"(?:\w+\s+)?(?:" + _COMBATANT_WORDS + r")\b"
+_VICTIMS = r"(?:\w+\s+)?(?:civilians|people|women|men|children|" + _COMBATANT_WORDS + r")\b"
 _PATTERN_PARTS = re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"
                             + _COMBATANTS + r"[^.;]{0,40}?\b" + DEAD +
+                            r"|\b(?P<a3>" + NUMBER + r")\s+" + _VICTIMS + r"\s+and\s+(?P<b3>" + NUMBER + r")\s+" + _VICTIMS +
+                            r"\s+(?:were|have been|had been)\s+(?:\w+\s+)?" + DEAD +
                             r"|\b(?:kill(?:ed|ing|s)?|leaving|left)\s+(?P<a2>" + NUMBER + r")\s+civilians\s+and\s+(?P<b2>"
                             + NUMBER + r")\s+" + _COMBATANTS, re.I)
 _PATTERN_INJURED = [
@@ -133,10 +136,12 @@ def figures_in(text: str) -> Figures | None:
         civilians = parse_number(m.group("n"))  # "killed at least 16 civilians"
     parts = _PATTERN_PARTS.search(text)
     if parts is not None:
-        a = parse_number(parts.group("a") or parts.group("a2"))
-        b = parse_number(parts.group("b") or parts.group("b2"))
+        a = parse_number(parts.group("a") or parts.group("a2") or parts.group("a3"))
+        b = parse_number(parts.group("b") or parts.group("b2") or parts.group("b3"))
         if a is not None and b is not None and killed in (None, a, b):
-            killed, civilians = a + b, a
+            killed = a + b  # "two women and two soldiers were killed": four
+            if not parts.group("a3"):
+                civilians = a
     if killed is not None and civilians is not None and civilians > killed:
         civilians = None
     for pattern in _PATTERN_INJURED:
