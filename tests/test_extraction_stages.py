@@ -820,3 +820,18 @@ def test_two_tolls_at_two_places_stay_two_events_end_to_end(nlp, text):
     assert sorted((e.place, tuple(c.killed for c in e.casualties)) for e in rec.events) == [
         ("place/sy/douma", (12,)), ("place/sy/saraqib", (7,))]
     assert {e.type for e in rec.events} == {"AirStrike"}
+
+
+# --- 6. dates from a temporal clause, and durations that date nothing
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "expected"), [
+    *both("Forty men were executed in one day in the town of Abu Hamam when IS stormed it earlier this week.",
+          "2019-03", id="when-clause"),
+    *both("Regime forces shelled the village of Kafr Nabudah for two days, killing three civilians.", None,
+          id="duration"),
+])
+def test_a_when_clause_dates_its_main_event_and_a_duration_dates_nothing(nlp, text, expected):
+    dates = {e.date.lexical() if e.date else None for e in record(nlp, text).events}
+    assert dates == {expected}

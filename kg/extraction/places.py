@@ -66,7 +66,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         out.append((span, _mention(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
-    home_code = "SY" if "SY" in countries else (next(iter(countries)) if len(countries) == 1 else None)
+    home_code = "SY" if "SY" in countries or not countries else (next(iter(countries)) if len(countries) == 1 else None)
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
     capital = gazetteer.lookup(Lexicon.load().capitals[home_code]) if home_code in Lexicon.load().capitals else None
     described: list[tuple[Span, Place]] = []
@@ -76,7 +76,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         parent = _container(span, known + [d for d in described if _holds(span, d[0])], gazetteer, setting.kind)
         if parent is None and capital is not None and _CAPITAL.search(sentence_of(span).text):
             parent = _container_of(capital, gazetteer, setting.kind)  # "several areas of the capital including X"
-        parent = parent or home  # else Syria (or the one country named)
+        parent = parent or home  # else Syria (or the one neighbouring country named): the war these reports tell
         if parent is None:
             continue
         key = _key(name, parent, gazetteer)

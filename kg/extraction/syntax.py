@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extraction.figures import parse_number
+
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
 SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -148,8 +150,13 @@ def is_duration(ent: Span) -> bool:
     text = ent.text.strip()
     if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
         return True
+    if parse_number(text) is not None:
+        return True  # "Forty" (men), a count the model took for a date
     if re.search(r"\b(?:past|last|previous)\b", text, re.I):
         return False  # "the last 15 days", "over the past week": a span up to now, which dates what it tells
+    if re.fullmatch(r"(?:in\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+"
+                    r"(?:day|week|month|year|hour)s?", text, re.I):
+        return True  # "in one day", "two weeks": how long, not when
     if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
         return True
     words = {t.lower_ for t in ent}

@@ -33,7 +33,20 @@ def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str 
     fitting = [e for e in dates if clause_head(e.root).i in ancestors and not _after_relative_clause(e)]
     if fitting:
         return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
-    return report_date(root, dates)
+    return when_clause_date(root, dates) or report_date(root, dates)
+
+
+def when_clause_date(root: Token, dates: list[Span]) -> str | None:
+    """The date of a "when"/"as" clause of the event's verb: "300 men were executed ... when IS stormed the town
+    earlier this week" happened when the town was stormed."""
+    verb = root if root.pos_ in {"VERB", "AUX"} else root.head
+    for clause in (c for c in verb.children if c.dep_ == "advcl"):
+        if any(m.dep_ in {"mark", "advmod"} and m.lower_ in {"when", "as", "while"} for m in clause.children):
+            inside = {t.i for t in clause.subtree}
+            found = [e for e in dates if e.root.i in inside]
+            if found:
+                return found[0].text
+    return None
 
 
 def _after_relative_clause(ent: Span) -> bool:
