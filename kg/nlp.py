@@ -40,6 +40,8 @@ FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops
                "positions", "posts", "fighters", "militiamen", "units", "convoy", "strongholds", "gunmen")
 NEAR_COUNTRIES = {"SY", "IQ", "LB", "JO", "TR", "IL", "PS"}
 HOME_COUNTRIES = {"SY", "IQ"}
+FACILITY_WORDS = {"hospital", "school", "mosque", "church", "university", "stadium", "hotel", "clinic", "bakery",
+                  "prison", "airport", "street", "square", "brigade", "battalion", "media"}
 # The parts of speech a trigger word may have: a noun as such; a verb's past form whatever the model says
 # ("retook" taken for an adjective or a name).
 WORD_TRIGGER_POS = {"noun": {"NOUN", "PROPN"}, "past": {"VERB", "AUX", "ADJ", "PROPN", "NOUN"}}
@@ -179,7 +181,8 @@ class ConflictSpans:
             found["triggers"].append(Span(doc, start, end, label=strings[match_id].partition("|")[2]))
         for match_id, start, end in (self.trigger_words(doc) if tagged else []):
             kind, _, event_type = strings[match_id].partition("|")
-            if doc[start].pos_ in WORD_TRIGGER_POS[kind]:
+            if doc[start].pos_ in WORD_TRIGGER_POS[kind] and not (kind == "past" and doc[start].dep_ == "amod"):
+                # a past form describing a noun ("the besieged area", "captured soldiers") tells no event
                 found["triggers"].append(Span(doc, start, end, label=event_type))
         names = filter_spans(found["actors"] + found["people"])
         in_names = {i for s in names if len(s) > 1 for i in range(s.start, s.end)}
@@ -218,9 +221,17 @@ class ConflictSpans:
         """
         surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and not self._possessed(e)}
         out = [s for s in self._named_places(doc) + self._proper_noun_places(doc)
-               if s.text not in surnames and not _dateline(s) and not _modifier(s) and not self._country_modifier(s)]
+               if s.text not in surnames and not _dateline(s) and not _modifier(s) and not self._country_modifier(s)
+               and not self._facility_name(s)]
         out += self._unnamed_neighbourhoods(doc, out)
         return filter_spans(out)
+
+    def _facility_name(self, span: Span) -> bool:
+        """True for a far place's name that names a facility here: "Al-Quds hospital" is no place in Jerusalem."""
+        doc = span.doc
+        if span.label_ == "neighbourhood" or span.end >= len(doc) or doc[span.end].lower_ not in FACILITY_WORDS:
+            return False
+        return self.gazetteer.get(span.label_).country_code not in HOME_COUNTRIES
 
     def _country_modifier(self, span: Span) -> bool:
         """True for a country named as a modifier of a noun: "US Secretary of State", "Syria regime troops"."""
