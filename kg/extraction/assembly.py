@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from kg.dates import DateValue, resolve
 from kg.extraction.events import ATTACK_TYPES, EventMention, FiguresMention
 from kg.extraction.figures import Figures
-from kg.extraction.mentions import EntityMention, Sentence
+from kg.extraction.mentions import EntityMention, Sentence, unique
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
 
@@ -390,11 +390,11 @@ class _Assembly:
         if date is not None and (group.date is None or _finer(date, group.date)
                                  or date.precision == group.date.precision == "day" and date.first_day() < group.date.first_day()):
             group.date = date  # the finest date; of a battle told over days, its first
-        group.agents = _unique([*group.agents, *mention.agents])
-        group.targets = _unique([*group.targets, *mention.targets])
-        group.participants = _unique([*group.participants, *mention.participants])
-        group.claimed_by = _unique([*group.claimed_by, *mention.claimed_by])
-        group.accused_by = _unique([*group.accused_by, *mention.accused_by])
+        group.agents = unique([*group.agents, *mention.agents])
+        group.targets = unique([*group.targets, *mention.targets])
+        group.participants = unique([*group.participants, *mention.participants])
+        group.claimed_by = unique([*group.claimed_by, *mention.claimed_by])
+        group.accused_by = unique([*group.accused_by, *mention.accused_by])
         if figures and mention.figures:
             group.figures.append(mention.figures)
 
@@ -507,7 +507,3 @@ def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:
 def _finer(a: DateValue, b: DateValue) -> bool:
     order = {"year": 0, "month": 1, "day": 2}
     return order[a.precision] > order[b.precision]
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

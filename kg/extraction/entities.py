@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.mentions import EntityMention, Mentions, slug
+from kg.extraction.mentions import EntityMention, Mentions, mention_of, slug
 from kg.extraction.places import place_mentions
 from kg.extraction.syntax import sentence_of
 from kg.nlp import FORCE_ACTIONS, FORCE_NOUNS
@@ -31,7 +31,7 @@ def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
     """Every actor, person and place mention of ``doc``, with generic references resolved."""
     found: list[tuple[Span, EntityMention]] = []
     for span in doc.spans["actors"]:
-        found.append((span, _mention(span, f"actor/{span.label_}", lexicon.actors[span.label_].label)))
+        found.append((span, mention_of(span, f"actor/{span.label_}", lexicon.actors[span.label_].label)))
     found += _new_groups(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
     found += _coordinated_demonyms(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
     places = place_mentions(doc, gazetteer)
@@ -43,22 +43,18 @@ def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
     for span in doc.spans["generic"]:
         ref = _generic(lexicon, span, positions)
         if ref:
-            found.append((span, _mention(span, ref, lexicon.actors[ref.split("/", 1)[1]].label)))
+            found.append((span, mention_of(span, ref, lexicon.actors[ref.split("/", 1)[1]].label)))
     found += places
     capitals = {a.capital: a for a in lexicon.actors.values() if a.capital}
     for span, _ in places:
         actor = capitals.get(span.text)
         if actor is not None:  # "Moscow hosted Kerry": the capital acts for the state
-            found.append((span, _mention(span, f"actor/{actor.key}", actor.label)))
+            found.append((span, mention_of(span, f"actor/{actor.key}", actor.label)))
     found.sort(key=lambda pair: (pair[0].start, pair[0].end))
     mentions = Mentions(doc)
     for span, mention in found:
         mentions.add(span.start, span.end, mention)
     return mentions
-
-
-def _mention(span: Span, ref: str, label: str, **extra) -> EntityMention:
-    return EntityMention(ref, span.text, span.start_char, span.end_char, label, **extra)
 
 
 def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span, EntityMention]]:
@@ -85,11 +81,11 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
         after = lower[j] if j < len(doc) else ""
         if len(words) >= 2 and (words[-1] in lexicon.unit_nouns or words[0] in lexicon.unit_openers):
             span = doc[i:j]
-            out.append((span, _mention(span, f"actor/group/{slug(span.text)}", span.text, classes=("ArmedGroup",))))
+            out.append((span, mention_of(span, f"actor/group/{slug(span.text)}", span.text, classes=("ArmedGroup",))))
         elif words and after in lexicon.community_nouns and j not in taken:  # "the al-Sheitaat tribe"
             span = doc[i:j + 1]
             name = doc[i:j].text
-            out.append((span, _mention(span, f"actor/group/{slug(name)}", name, classes=("Organisation",))))
+            out.append((span, mention_of(span, f"actor/group/{slug(name)}", name, classes=("Organisation",))))
         i = max(j, i + 1)
     return out
 
@@ -106,7 +102,7 @@ def _coordinated_demonyms(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[t
         rest = doc[token.i + 2:min(len(doc), token.i + 6)]
         if any(t.lower_ in forces for t in rest) and any(t.i in taken or t.text in by_demonym for t in rest[:2]):
             span = doc[token.i:token.i + 1]
-            out.append((span, _mention(span, f"actor/{actor.key}", actor.label)))
+            out.append((span, mention_of(span, f"actor/{actor.key}", actor.label)))
     return out
 
 
@@ -122,12 +118,12 @@ def _people(doc: Doc, lexicon: Lexicon) -> list[tuple[Span, EntityMention]]:
         if span.label_ != "?":
             entry = lexicon.people[span.label_]
             aff = f"actor/{entry.affiliation}" if entry.affiliation else None
-            out.append((span, _mention(span, f"person/{entry.key}", entry.label, affiliation=aff)))
+            out.append((span, mention_of(span, f"person/{entry.key}", entry.label, affiliation=aff)))
             continue
         name = full_names.get(span.text, span.text) if len(span) == 1 else span.text
         if len(name.split()) < 2 or not name[0].isupper() or name.lower() in _actor_aliases(lexicon):
             continue
-        out.append((span, _mention(span, f"person/{slug(name)}", name, affiliation=_affiliation(doc, span, lexicon.titles))))
+        out.append((span, mention_of(span, f"person/{slug(name)}", name, affiliation=_affiliation(doc, span, lexicon.titles))))
     return out
 
 

@@ -17,9 +17,9 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.figures import Figures, figures_in, parse_number
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual
-from kg.extraction.mentions import Mentions, Sentence
+from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
-from kg.extraction.syntax import clause_head, noun_core, sentence_of, sentences
+from kg.extraction.syntax import SPEECH_VERBS, clause_head, noun_core, sentence_of, sentences
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -154,15 +154,15 @@ class _SentenceReader:
         if place is None and kind == "DiplomaticMeeting":
             place = self.roles.host_capital(trigger)
         if kind == "DiplomaticMeeting":
-            participants = _unique(agents + targets + participants)
+            participants = unique(agents + targets + participants)
             agents, targets = [], []
             if len({self.mentions.affiliation(p) for p in participants}) < 2 and place is None:
                 return None
         figures = _victims(trigger.root) if kind == "Execution" else None
-        return EventMention(kind, trigger.text, sentence, tuple(_unique(agents)), tuple(_unique(targets)),
+        return EventMention(kind, trigger.text, sentence, tuple(unique(agents)), tuple(unique(targets)),
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
-                            self._main_event_trigger(trigger), tuple(_unique(roles.claimed_by)),
-                            tuple(_unique(roles.accused_by)), back is not None, near)
+                            self._main_event_trigger(trigger), tuple(unique(roles.claimed_by)),
+                            tuple(unique(roles.accused_by)), back is not None, near)
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
@@ -199,8 +199,7 @@ class _SentenceReader:
             if after:
                 return after[0].ref
         for token in sent:
-            if token.lemma_.lower() in {"say", "report", "tell", "announce", "state", "add", "claim", "confirm",
-                                        "document", "estimate"}:
+            if token.lemma_.lower() in SPEECH_VERBS:
                 for child in token.children:
                     if child.dep_ in {"nsubj", "nsubjpass"}:
                         found = [m for m in self.mentions.within(child.subtree) if m.kind != "place"]
@@ -251,10 +250,6 @@ def _own_clause(trigger: Span, sent: Span) -> list[Token]:
                     for c in token.children):
             other |= {t.i for t in token.subtree}
     return [t for t in sent if t.i not in other or t.i in ancestors]
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
 
 
 def _victims(verb: Token) -> Figures | None:

@@ -57,6 +57,12 @@ def instruments(tokens: Iterable[Token], lexicon: Lexicon) -> set[str]:
 
 
 @lru_cache(maxsize=2)
+def _flying(lexicon: Lexicon) -> frozenset[str]:
+    """Refs of the actors with an air force ("strikes" by them are air strikes)."""
+    return frozenset(f"actor/{a.key}" for a in lexicon.actors.values() if a.aircraft)
+
+
+@lru_cache(maxsize=2)
 def _instrument_index(lexicon: Lexicon) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Instrument phrases by their first word, as (words, kind)."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -99,8 +105,7 @@ def event_type(trigger: Span, sent: Span, lexicon: Lexicon, actors: Iterable[str
         return "Shelling"  # "regime bombardment" with no aircraft named: guns
     if _lemma(trigger) in entry.needs_air_context or text in entry.needs_air_context:
         sentence_kinds = instruments(sent, lexicon)
-        flying = {f"actor/{a.key}" for a in lexicon.actors.values() if a.aircraft}
-        if "air" not in kinds | sentence_kinds and not set(actors) & flying:
+        if "air" not in kinds | sentence_kinds and not set(actors) & _flying(lexicon):
             return None
     return suggested
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,20 @@ class EntityMention:
     def key(self) -> str:
         """The ref without its kind."""
         return self.ref.partition("/")[2]
+
+
+def mention_of(span: Span, ref: str, label: str, **extra) -> EntityMention:
+    """The mention of ``ref`` that ``span`` is, with the span's text and character offsets."""
+    return EntityMention(ref, span.text, span.start_char, span.end_char, label, **extra)
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """``items`` once each, in the order first met.
+
+    >>> unique(["actor/a", "actor/b", "actor/a"])
+    ['actor/a', 'actor/b']
+    """
+    return list(dict.fromkeys(items))
 
 
 def slug(name: str) -> str:

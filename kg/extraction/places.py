@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.mentions import EntityMention, slug
+from kg.extraction.mentions import EntityMention, mention_of, slug
 from kg.extraction.syntax import sentence_of, sentences
 from kg.gazetteer import Gazetteer, Place, normalise, phonetic
 from kg.lexicon import Lexicon
@@ -63,7 +64,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
     for span, place in known:
         if span.start in inside:  # "Old Damascus", "the Atme border crossing": the described name wins
             continue
-        out.append((span, _mention(span, f"place/{place.key}", place.name)))
+        out.append((span, mention_of(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
     home_code = "SY" if "SY" in countries or not countries else (next(iter(countries)) if len(countries) == 1 else None)
@@ -82,10 +83,10 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         key = _key(name, parent, gazetteer)
         if key in gazetteer:
             place = gazetteer.get(key)
-            out.append((span, _mention(span, f"place/{key}", place.name)))
+            out.append((span, mention_of(span, f"place/{key}", place.name)))
             taken |= set(range(span.start, span.end))
             continue
-        out.append((span, _mention(span, f"place/{key}", name, parent=f"place/{parent.key}", place_kind=setting.kind)))
+        out.append((span, mention_of(span, f"place/{key}", name, parent=f"place/{parent.key}", place_kind=setting.kind)))
         described.append((span, Place(key, name, "neighbourhood" if setting.kind == "neighbourhood" else "city",
                                       parent.country_code, None, None, None, parent.key)))
         taken |= set(range(span.start, span.end))
@@ -99,7 +100,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
             continue
         name = re.sub(r"^(?:the\s+)", "", span.text, flags=re.I)
         hood = gazetteer.neighbourhood(name, city)
-        out.append((span, _mention(span, f"place/{hood.key}", hood.name, parent=f"place/{city.key}",
+        out.append((span, mention_of(span, f"place/{hood.key}", hood.name, parent=f"place/{city.key}",
                                    place_kind="neighbourhood")))
     out.sort(key=lambda pair: pair[0].start)
     return out
@@ -117,19 +118,20 @@ def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[i
             if tuple(texts[i:i + size]) == words \
                     and not taken & set(range(i, i + size)) and after not in Lexicon.load().community_nouns:
                 span = doc[i:i + size]
-                out.append((span, EntityMention(mention.ref, span.text, span.start_char, span.end_char, mention.label,
-                                                parent=mention.parent, place_kind=mention.place_kind)))
+                out.append((span, mention_of(span, mention.ref, mention.label, parent=mention.parent,
+                                             place_kind=mention.place_kind)))
                 taken |= set(range(i, i + size))
     return out
 
 
-def _mention(span: Span, ref: str, label: str, **extra) -> EntityMention:
-    return EntityMention(ref, span.text, span.start_char, span.end_char, label, **extra)
-
-
 def _settings() -> dict[tuple[str, ...], Setting]:
-    """The place words of ``kg/data/places.toml`` by their words."""
-    return {tuple(s.word.split()): s for s in (Setting(w, kind) for kind, words in Lexicon.load().place_words.items()
+    """The place words of ``kg/data/words.toml`` by their words (made once per lexicon)."""
+    return _settings_of(Lexicon.load())
+
+
+@lru_cache(maxsize=2)
+def _settings_of(lexicon: Lexicon) -> dict[tuple[str, ...], Setting]:
+    return {tuple(s.word.split()): s for s in (Setting(w, kind) for kind, words in lexicon.place_words.items()
                                                for w in words)}
 
 
