@@ -1,11 +1,13 @@
-"""The build: read articles, analyse each once, and write its graph to the store.
+"""The build: read articles, analyse each once, write what each says to its graph, then resolve.
 
 Unchanged articles (same id, same content hash) are skipped before any NLP,
 so a re-run of the same input changes nothing and costs little. The input is
 read in full first, so that of two articles with one id only the later one is
 built. Each article is written in one transaction: a build that is
 interrupted leaves every article fully in the store or absent, and raises
-:class:`BuildInterrupted`; running it again completes it.
+:class:`BuildInterrupted`; running it again completes it. When the articles
+are written, resolution (:mod:`kg.canonical`) makes the canonical layer follow
+them, in one more transaction that writes only what changed.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from kg.canonical import resolve_store
+from kg.claims import article_record
 from kg.errors import KgError
 from kg.extraction import analysed_text
+from kg.iris import content_hash
 from kg.nlp import load_pipeline
 from kg.rdf import article_quads
 from kg.reading import Article, ReadProblem, read_articles
-from kg.resolution import content_hash, resolve_article
 from kg.store import GraphStore
 
 BATCH_SIZE = 64
@@ -38,6 +42,7 @@ class BuildReport:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    resolved: int = 0  # quads of the canonical layer that resolution changed
     problems: list[ReadProblem] = field(default_factory=list)
 
     @property
@@ -111,6 +116,10 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
     try:
         return _build(paths, store, columns, progress, on_problem or (lambda problem: None), report)
     except KeyboardInterrupt:
+        try:
+            resolve_store(store)  # the canonical layer follows the articles written so far
+        except KeyboardInterrupt:
+            pass  # left as it was; the next build resolves it again
         raise BuildInterrupted(f"interrupted after writing {report.added + report.replaced} article(s), each "
                                f"complete; run the same build again to finish it") from None
 
@@ -125,7 +134,7 @@ def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, st
     try:
         for doc, (article, digest, existed) in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):
             try:
-                record = resolve_article(article, doc, digest, store=store)
+                record = article_record(article, doc, digest)
             except Exception as err:  # one article's failure never costs the others
                 problem = ReadProblem(article.origin or article.id, f"not built: {type(err).__name__}: {err}")
                 report.problems.append(problem)
@@ -140,4 +149,5 @@ def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, st
             bar.update(1)
     finally:
         bar.close()
+    report.resolved = resolve_store(store)
     return report

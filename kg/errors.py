@@ -24,3 +24,7 @@ class ExportError(KgError):
 
 class ServeError(KgError):
     """The SPARQL server cannot start: bad settings, or the address is taken."""
+
+
+class CurationError(KgError):
+    """An analyst's override names no node, or the overrides file cannot be read."""

@@ -327,7 +327,8 @@ def _demo() -> KnowledgeGraph:
     from kg.dates import DateValue
     from kg.rdf import article_quads
     from kg.reading import Article
-    from kg.resolution import ArticleRecord, CasualtyFigures, Entity, Evidence, ResolvedEvent
+    from kg.canonical import resolve_store
+    from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
 
     syria = Entity("place", "country/sy", "Syria", ("Country",))
     raqqa = Entity("place", "sy/raqqa", "Raqqa", ("City",), ("Raqa",), parent=syria.ref)
@@ -341,8 +342,7 @@ def _demo() -> KnowledgeGraph:
     strike = ArticleRecord(
         Article("a1", strike_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "01",
         (syria, raqqa, government, islamic_state),
-        events=(ResolvedEvent("airstrike/sy/raqqa/2014-11-25/syrian-government", "AirStrike",
-                              "AirStrike in Raqqa, 2014-11-25", DateValue(2014, 11, 25), raqqa.ref,
+        events=(EventClaim("AirStrike", DateValue(2014, 11, 25), raqqa.ref,
                               agents=(government.ref,), targets=(islamic_state.ref,),
                               evidence=(Evidence(strike_text, 0, len(strike_text)),),
                               casualties=(CasualtyFigures(killed=95, qualifier="at least"),)),))
@@ -350,13 +350,13 @@ def _demo() -> KnowledgeGraph:
     meeting = ArticleRecord(
         Article("a2", meeting_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "02",
         (russia_place, sochi, government, russia, putin),
-        events=(ResolvedEvent("diplomaticmeeting/ru/sochi/2014-11-26/russia+syrian-government", "DiplomaticMeeting",
-                              "DiplomaticMeeting in Sochi, 2014-11-26", DateValue(2014, 11, 26), sochi.ref,
+        events=(EventClaim("DiplomaticMeeting", DateValue(2014, 11, 26), sochi.ref,
                               participants=(government.ref, putin.ref),
                               evidence=(Evidence(meeting_text, 0, len(meeting_text)),)),))
     graph = KnowledgeGraph.open()
     for record in (strike, meeting):
         graph.store.replace_graph(*article_quads(record))
+    resolve_store(graph.store)
     return graph
 
 

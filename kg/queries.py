@@ -83,7 +83,7 @@ import pyoxigraph as ox
 
 from kg.dates import DateValue
 from kg.errors import QueryError
-from kg.resolution import IRI_KINDS
+from kg.iris import IRI_KINDS
 from kg.store import GraphStore
 from kg.vocab import CKG, EVENT_TYPES, ID_NS, PREFIXES, XSD, XSD_NS
 

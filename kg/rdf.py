@@ -1,7 +1,15 @@
-"""Records -> quads (no I/O).
+"""Records -> quads (no I/O), for the two layers of the store.
 
-An article's own facts go to its named graph (named by the article's IRI);
-canonical entities go to the entities graph.
+*Article layer.* An article's named graph (named by the article's IRI) holds
+what that article says: its metadata, its event claims and entity claims
+(article-local IRIs, ``ckg:says…`` properties), the sentences they were read
+from and the figures it gives. Reference entities (the gazetteer's places, the
+lexicon's actors) go to the entities graph.
+
+*Canonical layer.* The canonical graph holds what resolution made of every
+claim: one node per real event with its type, place, date, roles, the articles
+that report it, its evidence and figures, and ``ckg:resolvedTo`` from each claim;
+the people, places and groups texts describe; the names articles use.
 
 >>> from kg.reading import Article
 >>> record = ArticleRecord(Article(id="a1", text="Hello."), content_hash="00")
@@ -17,8 +25,11 @@ import hashlib
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.resolution import ArticleRecord, CasualtyFigures, Entity, Evidence, ResolvedEvent, mint_iri, ref_iri
-from kg.vocab import CKG, DCTERMS, ENTITIES_GRAPH, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, GEONAMES_NS, WIKIDATA_NS
+from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
+from kg.iris import mint_iri, ref_iri
+from kg.resolution import CanonicalEntity, CanonicalEvent, Resolution
+from kg.vocab import (CANONICAL_GRAPH, CKG, DCTERMS, ENTITIES_GRAPH, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+                      GEONAMES_NS, WIKIDATA_NS)
 
 KIND_CLASS = {"actor": CKG.Actor, "person": CKG.Person, "place": CKG.Place}
 
@@ -27,8 +38,17 @@ def _int(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
+def _decimal(value: float) -> Literal:
+    """A decimal in the form the store keeps it (so a re-resolution finds it unchanged).
+
+    >>> _decimal(0.5).value, _decimal(1.0).value, _decimal(0.875).value
+    ('0.5', '1', '0.875')
+    """
+    return Literal(f"{value:.3f}".rstrip("0").rstrip("."), datatype=XSD.decimal)
+
+
 def entity_quads(entity: Entity) -> list[Quad]:
-    """The canonical description of one entity, in the entities graph."""
+    """The description of one reference entity, in the entities graph."""
     node = ref_iri(entity.ref)
     g = ENTITIES_GRAPH
     out = [Quad(node, RDF.type, KIND_CLASS[entity.kind], g), Quad(node, RDFS.label, Literal(entity.label), g)]
@@ -48,11 +68,18 @@ def entity_quads(entity: Entity) -> list[Quad]:
     return out
 
 
-def _evidence_quads(event: NamedNode, article: NamedNode, article_id: str, ev: Evidence, g: NamedNode) -> list[Quad]:
-    mention = mint_iri("mention", f"{article_id}/{'title/' if ev.in_title else ''}{ev.start}-{ev.end}")
+# --- the article layer
+
+def mention_iri(article_id: str, ev: Evidence) -> NamedNode:
+    """The IRI of the sentence ``ev`` of an article."""
+    return mint_iri("mention", f"{article_id}/{'title/' if ev.in_title else ''}{ev.start}-{ev.end}")
+
+
+def _evidence_quads(claim: NamedNode, article: NamedNode, article_id: str, ev: Evidence, g: NamedNode) -> list[Quad]:
+    mention = mention_iri(article_id, ev)
     title = [Quad(mention, CKG.inTitle, Literal("true", datatype=XSD.boolean), g)] if ev.in_title else []
     return title + [
-        Quad(event, CKG.evidence, mention, g),
+        Quad(claim, CKG.readFrom, mention, g),
         Quad(mention, RDF.type, CKG.Mention, g),
         Quad(mention, CKG.text, Literal(ev.text), g),
         Quad(mention, CKG.startOffset, _int(ev.start), g),
@@ -61,11 +88,11 @@ def _evidence_quads(event: NamedNode, article: NamedNode, article_id: str, ev: E
     ]
 
 
-def _casualty_quads(event: NamedNode, event_key: str, article: NamedNode, article_id: str,
-                    figures: CasualtyFigures, g: NamedNode) -> list[Quad]:
-    digest = hashlib.sha1(f"{event_key}|{figures.killed}|{figures.civilians}|{figures.injured}".encode()).hexdigest()[:12]
+def _casualty_quads(claim: NamedNode, n: int, article: NamedNode, article_id: str, figures: CasualtyFigures,
+                    g: NamedNode) -> list[Quad]:
+    digest = hashlib.sha1(f"{n}|{figures.killed}|{figures.civilians}|{figures.injured}".encode()).hexdigest()[:12]
     report = mint_iri("casualties", f"{article_id}/{digest}")
-    out = [Quad(event, CKG.casualties, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
+    out = [Quad(claim, CKG.saysCasualties, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
            Quad(report, PROV.wasDerivedFrom, article, g), Quad(report, CKG.qualifier, Literal(figures.qualifier), g)]
     for prop, value in ((CKG.killed, figures.killed), (CKG.civiliansKilled, figures.civilians),
                         (CKG.injured, figures.injured)):
@@ -76,27 +103,47 @@ def _casualty_quads(event: NamedNode, event_key: str, article: NamedNode, articl
     return out
 
 
-def event_quads(event: ResolvedEvent, article: NamedNode, article_id: str, g: NamedNode) -> list[Quad]:
-    """What one article says about one event, in that article's graph."""
-    node = mint_iri("event", event.key)
-    out = [Quad(node, RDF.type, CKG.term(event.type), g), Quad(node, RDFS.label, Literal(event.label), g),
-           Quad(node, CKG.reportedIn, article, g)]
+def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, g: NamedNode) -> list[Quad]:
+    """What one article says about one event (its ``n``-th), in that article's graph."""
+    node = mint_iri("claim", f"{article_id}/{n}")
+    out = [Quad(node, RDF.type, CKG.EventClaim, g), Quad(node, CKG.inArticle, article, g),
+           Quad(node, CKG.saysType, CKG.term(event.type), g)]
     if event.date is not None:
-        out.append(Quad(node, CKG.date, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
+        out.append(Quad(node, CKG.saysDate, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
+    if event.date_text:
+        out.append(Quad(node, CKG.saysDateText, Literal(event.date_text), g))
     if event.place:
-        out.append(Quad(node, CKG.place, ref_iri(event.place), g))
-    for prop, refs in ((CKG.agent, event.agents), (CKG.target, event.targets), (CKG.participant, event.participants),
-                       (CKG.claimedBy, event.claimed_by), (CKG.accusedBy, event.accused_by)):
+        out.append(Quad(node, CKG.saysPlace, ref_iri(event.place), g))
+    for prop, refs in ((CKG.saysAgent, event.agents), (CKG.saysTarget, event.targets),
+                       (CKG.saysParticipant, event.participants), (CKG.saysClaimedBy, event.claimed_by),
+                       (CKG.saysAccusedBy, event.accused_by)):
         out += [Quad(node, prop, ref_iri(r), g) for r in refs]
     for ev in event.evidence:
         out += _evidence_quads(node, article, article_id, ev, g)
     for figures in event.casualties:
-        out += _casualty_quads(node, event.key, article, article_id, figures, g)
+        out += _casualty_quads(node, n, article, article_id, figures, g)
+    return out
+
+
+def entity_claim_quads(entity: Entity | None, ref: str, names: list[str], article: NamedNode, article_id: str,
+                       g: NamedNode) -> list[Quad]:
+    """What one article says of one entity: the names it uses, and its description of an entity only it knows."""
+    node = mint_iri("claim", f"{article_id}/{ref}")
+    out = [Quad(node, RDF.type, CKG.EntityClaim, g), Quad(node, CKG.inArticle, article, g),
+           Quad(node, CKG.saysKey, Literal(ref), g)]
+    out += [Quad(node, CKG.saysAlias, Literal(name), g) for name in names]
+    if entity is not None and entity.from_text:
+        out += [Quad(node, CKG.saysName, Literal(entity.label), g), Quad(node, CKG.saysClass, KIND_CLASS[entity.kind], g)]
+        out += [Quad(node, CKG.saysClass, CKG.term(c), g) for c in entity.classes]
+        if entity.parent:
+            out.append(Quad(node, CKG.saysContainer, ref_iri(entity.parent), g))
+        if entity.affiliation:
+            out.append(Quad(node, CKG.saysAffiliation, ref_iri(entity.affiliation), g))
     return out
 
 
 def article_quads(record: ArticleRecord) -> tuple[NamedNode, list[Quad], list[Quad]]:
-    """(graph name, the article graph's quads, the entity quads it needs) for one article."""
+    """(graph name, the article graph's quads, the reference-entity quads it needs) for one article."""
     art = record.article
     node = mint_iri("article", art.id)
     g = node
@@ -111,9 +158,71 @@ def article_quads(record: ArticleRecord) -> tuple[NamedNode, list[Quad], list[Qu
         own.append(Quad(node, CKG.sourceOutlet, Literal(art.source), g))
     if art.url:
         own.append(Quad(node, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI), g))
+    for n, event in enumerate(record.events):
+        own += claim_quads(event, n, node, art.id, g)
+    entities = {e.ref: e for e in record.entities}
+    names: dict[str, list[str]] = {}
     for ref, surface in record.aliases:
-        own.append(Quad(ref_iri(ref), SKOS.altLabel, Literal(surface), g))
-    for event in record.events:
-        own += event_quads(event, node, art.id, g)
-    shared = [q for entity in record.entities for q in entity_quads(entity)]
+        names.setdefault(ref, []).append(surface)
+    for ref in sorted(set(names) | {r for r, e in entities.items() if e.from_text}):
+        own += entity_claim_quads(entities.get(ref), ref, names.get(ref, []), node, art.id, g)
+    shared = [q for entity in record.entities if not entity.from_text for q in entity_quads(entity)]
     return g, own, shared
+
+
+# --- the canonical layer
+
+def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
+    """One real event, in the canonical graph."""
+    g = CANONICAL_GRAPH
+    node = ref_iri(event.ref)
+    out = [Quad(node, RDF.type, CKG.term(event.type), g), Quad(node, RDFS.label, Literal(event.label), g),
+           Quad(node, CKG.confidence, _decimal(event.confidence), g),
+           Quad(node, CKG.articleCount, _int(len(event.articles)), g), Quad(node, CKG.outletCount, _int(event.outlets), g)]
+    if event.date is not None:
+        out.append(Quad(node, CKG.date, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
+    if event.place:
+        out.append(Quad(node, CKG.place, ref_iri(event.place), g))
+    roles = event.roles
+    for prop, refs in ((CKG.agent, roles.agents), (CKG.target, roles.targets), (CKG.participant, roles.participants),
+                       (CKG.claimedBy, roles.claimed_by), (CKG.accusedBy, roles.accused_by),
+                       (CKG.reportedIn, event.articles), (CKG.evidence, event.evidence),
+                       (CKG.casualties, event.figures)):
+        out += [Quad(node, prop, ref_iri(r), g) for r in refs]
+    out += [Quad(ref_iri(c), CKG.resolvedTo, node, g) for c in event.claims]
+    if event.killed is not None:
+        for prop, value in zip((CKG.killedLow, CKG.killedBest, CKG.killedHigh), event.killed):
+            out.append(Quad(node, prop, _int(value), g))
+    return out
+
+
+def canonical_entity_quads(entity: CanonicalEntity) -> list[Quad]:
+    """One person, place or group the texts describe, in the canonical graph."""
+    g = CANONICAL_GRAPH
+    node = ref_iri(entity.ref)
+    kind = entity.ref.split("/", 1)[0]
+    out = [Quad(node, RDF.type, KIND_CLASS[kind], g), Quad(node, RDFS.label, Literal(entity.label), g)]
+    out += [Quad(node, RDF.type, CKG.term(c), g) for c in entity.classes if c not in {"Actor", "Person", "Place"}]
+    out += [Quad(node, SKOS.altLabel, Literal(a), g) for a in entity.alt_labels]
+    if entity.parent:
+        out.append(Quad(node, CKG.locatedIn, ref_iri(entity.parent), g))
+    if entity.affiliation:
+        out.append(Quad(node, CKG.affiliation, ref_iri(entity.affiliation), g))
+    return out
+
+
+def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]) -> set[Quad]:
+    """Everything resolution decided, as the canonical graph's quads (names the entities graph has left out)."""
+    out: set[Quad] = set()
+    for event in resolution.events:
+        out.update(canonical_event_quads(event))
+    described: dict[str, set[str]] = {}
+    for entity in resolution.entities:
+        out.update(canonical_entity_quads(entity))
+        described[entity.ref] = {entity.label, *entity.alt_labels}
+    for ref, name in resolution.aliases:
+        if name not in reference_names.get(ref, ()) and name not in described.get(ref, ()):
+            out.add(Quad(ref_iri(ref), SKOS.altLabel, Literal(name), CANONICAL_GRAPH))
+    for gone, kept in resolution.redirects:
+        out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
+    return out

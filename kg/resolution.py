@@ -1,393 +1,577 @@
-"""What an article says -> canonical entities and events; the one place instance IRIs are minted.
+"""Claims of all articles -> one canonical node per real event, person and place.
 
-:mod:`kg.extraction` has already made each article's tellings of one event
-(headline, lead, body) one event. Across articles, an event
-joins one already in the store when its type and place match (or one place
-is inside the other at the same day), its date is compatible at the known
-precision (or, for dates known only to the year, one year apart: "last year"
-is reckoned differently by different reports), and its sides do not conflict.
-Candidates are looked up by place, so the cost per event is that of the events
-at that place, not of the store.
+Resolution is a stage of its own: it reads every article's claims (see
+:mod:`kg.claims`) and decides which are of one real thing. The result depends
+only on the set of claims and the analysts' overrides, never on the order the
+articles were read in, and the same claims always give the same nodes.
+
+*Entities.* Each article's description of a person, a place its text
+describes, or a new armed group is one entity claim; claims under one key give
+one node. Spellings of one name are merged: people whose names fold to one key
+("Rami Abdel Rahman", "Rami Abdurrahman"), places the text describes that sound
+alike inside places that contain one another ("Zubdiya" in Syria and "Zubdiya"
+in Aleppo, "Salamyieh" and the gazetteer's Salamiyah).
+
+*Events.* Claims are blocked by type and governorate (claims whose place is
+only the country, or a place no text put inside one, are compared with every
+block of their type), so the cost grows with the claims of a block, not of the
+store. Within a block, claims are taken from the most specific (day-dated, most
+precise place) to the least, and each joins the first event whose every claim
+it fits: another article's, a place inside or around the other's, dates
+compatible at the known precision (an undated claim fits an event of the days
+before its publication), and sides that do not conflict. Two claims of one
+article are never one event: the article's reader has already joined its
+tellings.
+
+*Figures.* Every article's figures stay as they are; beside them each event
+gets killed_low, killed_best and killed_high: the smallest figure any article
+gives, the median of the articles' own highest figures (the lower middle one
+of an even count), and the largest.
+
+*Confidence.* An event told by ``n`` distinct outlets (an article with no
+outlet named counts as one) has confidence ``1 - 0.5 ** n``; its date and place
+confidences are the share of its claims that agree with the date and place
+chosen.
 """
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Protocol
-from urllib.parse import quote
-
-from pyoxigraph import NamedNode
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
 
 from kg.dates import DateValue
-from kg.extraction import ArticleEvent, EntityMention, read_article, slug
+from kg.extraction import EntityMention, slug
 from kg.extraction.assembly import PlaceBook
-from kg.extraction.figures import Figures
-from kg.gazetteer import Gazetteer, Place
+from kg.gazetteer import Gazetteer, fold, phonetic
 from kg.lexicon import Lexicon
-from kg.reading import Article
-from kg.vocab import ID_NS
 
-DESCRIBED_CLASSES = {"city": "City", "neighbourhood": "Neighbourhood", "site": "Site", "area": "Area"}
-"""The class of a place the text described, by the kind ``kg.extraction.places`` gave it."""
-
-IRI_KINDS = ("article", "actor", "person", "place", "event", "mention", "casualties")
-
-
-def mint_iri(kind: str, key: str) -> NamedNode:
-    """The IRI of an instance of ``kind`` with ``key``: stable, percent-encoded, never blank.
-
-    >>> mint_iri("article", "000_e19785c479a03bb6").value
-    'https://w3id.org/conflict-kg/id/article/000_e19785c479a03bb6'
-    >>> mint_iri("place", "sy/raqqa").value
-    'https://w3id.org/conflict-kg/id/place/sy/raqqa'
-    >>> mint_iri("article", "a b/ü").value
-    'https://w3id.org/conflict-kg/id/article/a%20b%2F%C3%BC'
-    """
-    if kind not in IRI_KINDS:
-        raise ValueError(f"unknown IRI kind {kind!r}; expected one of {', '.join(IRI_KINDS)}")
-    safe = "-._~" if kind == "article" else "-._~/"
-    return NamedNode(f"{ID_NS}{kind}/{quote(key, safe=safe)}")
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of an article's text (and so of what the graph says about it)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+DATA_FILE = Path(__file__).resolve().parent / "data" / "resolution.toml"
+PLACE_KINDS = {"City": "city", "Neighbourhood": "neighbourhood", "Site": "site", "Area": "area"}
+"""The place kind :class:`PlaceBook` knows, by the class a described place was given."""
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 @dataclass(frozen=True)
-class Entity:
-    """A canonical actor, person or place, as written to the entities graph."""
+class FigureReport:
+    """One set of figures one article gives for an event, as stored (``ref`` names its node)."""
 
-    kind: str  # "actor" | "person" | "place"
-    key: str
-    label: str
-    classes: tuple[str, ...] = ()  # CKG class names beyond the kind's own
-    alt_labels: tuple[str, ...] = ()  # names from the lexicon or gazetteer
-    affiliation: str | None = None  # person -> actor ref
-    parent: str | None = None  # place -> containing place ref
-    latitude: float | None = None
-    longitude: float | None = None
-    geonames_id: int | None = None
-    wikidata_id: str | None = None
-
-    @property
-    def ref(self) -> str:
-        """``kind/key``: how events and other entities point at this one."""
-        return f"{self.kind}/{self.key}"
-
-
-def ref_iri(ref: str) -> NamedNode:
-    """The IRI of the entity an ``Entity.ref`` names.
-
-    >>> ref_iri("actor/islamic-state").value
-    'https://w3id.org/conflict-kg/id/actor/islamic-state'
-    """
-    kind, _, key = ref.partition("/")
-    return mint_iri(kind, key)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A sentence an event was read from, with offsets into the article text."""
-
-    text: str
-    start: int
-    end: int
-    in_title: bool = False  # offsets into the article's title, not its text
-
-
-@dataclass(frozen=True)
-class CasualtyFigures:
-    """One set of casualty figures an article gives for an event."""
-
+    ref: str
     killed: int | None = None
     civilians: int | None = None
     injured: int | None = None
     qualifier: str = "exact"
-    reported_by: str | None = None  # actor ref of the source the article cites
-    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
-class ResolvedEvent:
-    """One event as one article tells it, under its canonical key."""
+class Roles:
+    """Who did what in an event: actor or person refs by role."""
 
-    key: str
-    type: str  # a CKG event class name
-    label: str
-    date: DateValue | None = None
-    place: str | None = None  # place ref
-    agents: tuple[str, ...] = ()  # actor or person refs ("actor/…", "person/…")
+    agents: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
-    casualties: tuple[CasualtyFigures, ...] = ()
-    claimed_by: tuple[str, ...] = ()  # who claimed responsibility for it
-    accused_by: tuple[str, ...] = ()  # who accuses its agents of it
+    claimed_by: tuple[str, ...] = ()  # who claimed responsibility
+    accused_by: tuple[str, ...] = ()  # who accuses the agents
+
+    @classmethod
+    def union(cls, many: Iterable[Roles]) -> Roles:
+        """Every ref any of ``many`` gives a role, sorted.
+
+        >>> Roles.union([Roles(agents=("actor/b",)), Roles(agents=("actor/a", "actor/b"))]).agents
+        ('actor/a', 'actor/b')
+        """
+        many = list(many)
+        return cls(*(tuple(sorted({r for roles in many for r in getattr(roles, f)})) for f in ROLE_FIELDS))
+
+    def mapped(self, redirects: dict[str, str]) -> Roles:
+        """The same roles with every merged entity replaced by the node it was merged into."""
+        return Roles(*(tuple(dict.fromkeys(_follow(redirects, r) for r in getattr(self, f))) for f in ROLE_FIELDS))
+
+
+ROLE_FIELDS = ("agents", "targets", "participants", "claimed_by", "accused_by")
 
 
 @dataclass(frozen=True)
-class ArticleRecord:
-    """Everything one article contributes to the graph."""
+class Claim:
+    """What one article says of one event, as resolution compares it."""
 
-    article: Article
-    content_hash: str
-    entities: tuple[Entity, ...] = ()
-    aliases: tuple[tuple[str, str], ...] = ()  # (entity ref, surface form met in this article)
-    events: tuple[ResolvedEvent, ...] = field(default=())
-
-
-
-def ref_of(iri: str) -> str | None:
-    """The ``kind/key`` ref of an instance IRI (the inverse of ``ref_iri``), or None for other IRIs.
-
-    >>> ref_of("https://w3id.org/conflict-kg/id/place/sy/raqqa")
-    'place/sy/raqqa'
-    """
-    from urllib.parse import unquote
-
-    return unquote(iri[len(ID_NS):]) if iri.startswith(ID_NS) else None
+    ref: str  # claim/<article id>/<n>
+    article: str  # article ref
+    type: str
+    published: dt.date | None = None
+    outlet: str | None = None
+    date: DateValue | None = None
+    place: str | None = None
+    roles: Roles = Roles()
+    evidence: tuple[str, ...] = ()  # mention refs
+    figures: tuple[FigureReport, ...] = ()
 
 
 @dataclass(frozen=True)
-class KnownEvent:
-    """An event already in the store, as the resolver compares it."""
+class EntityClaim:
+    """What one article says of one entity: its key, names and (for entities the text describes) description."""
+
+    ref: str  # claim/<article id>/<entity ref>
+    article: str
+    key: str  # the entity ref the article's reader gave it
+    label: str | None = None  # None: the data files describe it; the article only names it
+    aliases: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    container: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """An analyst's correction: ``same``, ``different`` (two events or entities) or ``alias`` (a node, a name)."""
+
+    action: str
+    first: str  # a claim ref (events) or an entity ref
+    second: str  # the same, or the name for ``alias``
+
+
+@dataclass(frozen=True)
+class CanonicalEntity:
+    """One person, described place or armed group, from every article's description of it."""
+
+    ref: str
+    label: str
+    classes: tuple[str, ...] = ()
+    alt_labels: tuple[str, ...] = ()
+    parent: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class CanonicalEvent:
+    """One real event, with every claim resolved to it."""
 
     key: str
     type: str
-    place: str | None
-    dates: tuple[DateValue, ...]
-    sides: frozenset[str]  # actor refs of its agents, targets and participants
-    published: tuple[dt.date, ...] = ()  # publication dates of the articles that report it
+    label: str
+    claims: tuple[str, ...]
+    date: DateValue | None = None
+    place: str | None = None
+    roles: Roles = Roles()
+    articles: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()  # figure report refs
+    killed: tuple[int, int, int] | None = None  # low, best, high
+    confidence: float = 0.5
+    date_confidence: float | None = None
+    place_confidence: float | None = None
+    outlets: int = 1
+
+    @property
+    def ref(self) -> str:
+        return f"event/{self.key}"
 
 
-class EventIndex(Protocol):
-    """What the resolver asks of the store: events of a type at some places, from other articles."""
+@dataclass(frozen=True)
+class Resolution:
+    """Everything resolution decided: the canonical events and entities, names, and entity merges."""
 
-    def event_candidates(self, event_type: str, places: Sequence[str], *, exclude_article: str,
-                         inside: bool = True) -> list[KnownEvent]: ...
+    events: tuple[CanonicalEvent, ...] = ()
+    entities: tuple[CanonicalEntity, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (entity ref, a name articles use for it)
+    redirects: tuple[tuple[str, str], ...] = ()  # (entity ref an article used, the node it was merged into)
 
 
-class ArticleResolver:
-    """Turns what one article says into entities and events under canonical keys."""
+@dataclass(frozen=True)
+class ResolutionRules:
+    """The data resolution reads (``kg/data/resolution.toml``)."""
 
-    def __init__(self, article: Article, lexicon: Lexicon, gazetteer: Gazetteer, index: EventIndex | None) -> None:
-        self.article = article
+    particles: tuple[tuple[str, str], ...]
+    undated_window: dt.timedelta
+
+    @classmethod
+    def load(cls, path: Path = DATA_FILE) -> ResolutionRules:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        particles = sorted(((form, key) for key, forms in data["names"]["particles"].items() for form in forms),
+                           key=lambda p: -len(p[0]))
+        return cls(tuple(particles), dt.timedelta(days=data["window"]["undated_days"]))
+
+    def name_key(self, name: str) -> str:
+        """One key for the spellings of a person's name.
+
+        >>> rules = ResolutionRules.load()
+        >>> len({rules.name_key(n) for n in ("Rami Abdel Rahman", "Rami Abdurrahman", "Rami Abdul Rahman")})
+        1
+        >>> rules.name_key("Zahran Alloush") == rules.name_key("Zahran Aloush")
+        True
+        """
+        text = " " + fold(name) + " "
+        for form, key in self.particles:
+            text = text.replace(" " + fold(form).replace("-", " ").strip() + " ", f" {key} ")
+            text = re.sub(rf" {re.escape(fold(form).strip())}(?=\w)", f" {key} ", text)
+        return skeleton(text)
+
+
+def skeleton(name: str) -> str:
+    """The consonants of a name's phonetic key, for telling apart spellings of one name from other names.
+
+    >>> skeleton("Salamyieh") == skeleton("Salamiyah") == skeleton("Salamiyeh")
+    True
+    >>> skeleton("Homs") == skeleton("Hama")
+    False
+    """
+    key = phonetic(name)
+    if not key:
+        return ""
+    rest = re.sub(r"[aeiouyhw']", "", key[1:])
+    return re.sub(r"(.)\1+", r"\1", key[0] + rest)
+
+
+class Resolver:
+    """Resolves claims into canonical nodes, with the gazetteer, the lexicon and the analysts' overrides."""
+
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer, overrides: Sequence[Override] = (),
+                 rules: ResolutionRules | None = None) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
-        self.index = index
-        self.entities: dict[str, Entity] = {}
-        self.aliases: dict[tuple[str, str], None] = {}
-        self.person_actor: dict[str, str] = {}
-        self.places = PlaceBook(gazetteer, {})
+        self.overrides = tuple(overrides)
+        self.rules = rules or ResolutionRules.load()
+
+    @cached_property
+    def _entity_pairs(self) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+        same = {frozenset((o.first, o.second)) for o in self.overrides if o.action == "same" and "/" in o.second}
+        different = {frozenset((o.first, o.second)) for o in self.overrides if o.action == "different"}
+        return same, different
 
     # --- entities
 
-    def add_entity(self, mention: EntityMention) -> None:
-        """Record the entity a mention stands for, and the surface form as an alias."""
-        kind, key = mention.kind, mention.key
-        if kind == "place" and mention.parent:
-            self.places.described[mention.ref] = mention
-        if mention.ref not in self.entities:
-            if kind == "actor":
-                self._ensure_actor(mention.ref, mention)
-            elif kind == "person":
-                entry = self.lexicon.people.get(key)
-                label = entry.label if entry else mention.label
-                aliases = entry.aliases if entry else ()
-                affiliation = mention.affiliation
-                self.entities[mention.ref] = Entity("person", key, label, (), aliases, affiliation=affiliation)
-                if affiliation:
-                    self._ensure_actor(affiliation)
-            else:
-                self._add_place(key, mention)
-        entity = self.entities[mention.ref]
-        if kind == "person" and mention.affiliation and not entity.affiliation:
-            self.entities[mention.ref] = replace(entity, affiliation=mention.affiliation)
-            self._ensure_actor(mention.affiliation)
-        if mention.affiliation:
-            self.person_actor[mention.ref] = mention.affiliation
-        actor = self.lexicon.actors.get(key) if kind == "actor" else None
-        generic = mention.surface.lower() in self.lexicon.generic or (actor is not None and mention.surface == actor.demonym)
-        if not generic and mention.surface != entity.label and not (kind == "place" and entity.classes == ("Governorate",)):
-            self.aliases[(mention.ref, mention.surface)] = None
+    def entities(self, claims: Sequence[EntityClaim], known_places: Iterable[str] = ()
+                 ) -> tuple[list[CanonicalEntity], dict[str, str], list[tuple[str, str]]]:
+        """(canonical text-described entities, redirects, aliases) from every article's entity claims."""
+        by_key: dict[str, list[EntityClaim]] = {}
+        for c in claims:
+            by_key.setdefault(c.key, []).append(c)
+        described = {k: cs for k, cs in by_key.items() if any(c.label for c in cs)}
+        redirects = self._merges(described, set(known_places) | set(by_key))
+        merged: dict[str, list[EntityClaim]] = {}
+        for key, cs in described.items():
+            merged.setdefault(_follow(redirects, key), []).extend(cs)
+        out = []
+        for ref in sorted(merged):
+            cs = merged[ref]
+            labels = Counter(c.label for c in cs if c.label)
+            label = _most_common(labels)
+            classes = _most_common(Counter(c.classes for c in cs if c.label)) or ()
+            containers = Counter(_follow(redirects, c.container) for c in cs if c.container)
+            affiliations = Counter(c.affiliation for c in cs if c.affiliation)
+            others = sorted(set(labels) - {label})
+            out.append(CanonicalEntity(ref, label, classes, tuple(others), _most_common(containers),
+                                       _most_common(affiliations)))
+        names = sorted({(_follow(redirects, c.key), a) for c in claims for a in c.aliases})
+        names += sorted((o.first, o.second) for o in self.overrides if o.action == "alias")
+        return out, redirects, names
 
-    def _ensure_actor(self, ref: str, mention: EntityMention | None = None) -> None:
-        if ref in self.entities or not ref.startswith("actor/"):
-            return
-        key = ref.split("/", 1)[1]
-        entry = self.lexicon.actors.get(key)
-        if entry is not None:
-            self.entities[ref] = Entity("actor", entry.key, entry.label, entry.classes, entry.aliases + entry.exact)
-        elif mention is not None:  # an armed group the text names by what it is ("the Hamza Brigade")
-            self.entities[ref] = Entity("actor", key, mention.label, mention.classes)
+    def _merges(self, described: dict[str, list[EntityClaim]], places: set[str]) -> dict[str, str]:
+        """Entity ref -> the ref it is merged into: spellings of one name, and the analysts' ``same``."""
+        same, different = self._entity_pairs
+        redirects: dict[str, str] = {}
 
-    def _add_place(self, key: str, mention: EntityMention | None = None) -> None:
-        """A place and every place containing it, up to its country."""
-        if mention is not None and mention.parent:
-            self._add_place(mention.parent.split("/", 1)[1])
-            kind = DESCRIBED_CLASSES.get(mention.place_kind or "", "Neighbourhood")
-            self.entities[f"place/{key}"] = Entity("place", key, mention.label, (kind,), (), parent=mention.parent)
-            return
-        if key not in self.gazetteer:
-            return
-        place: Place | None = self.gazetteer.get(key)
-        while place is not None:
-            ref = f"place/{place.key}"
-            if ref in self.entities:
-                break
-            self.entities[ref] = _place_entity(place)
-            place = self.gazetteer.get(place.parent) if place.parent else None
+        def merge(keep: str, gone: str) -> None:
+            keep, gone = _follow(redirects, keep), _follow(redirects, gone)
+            if keep != gone and frozenset((keep, gone)) not in different:
+                redirects[gone] = keep
 
-    def _sides(self, refs: Iterable[str]) -> set[str]:
-        return {self.person_actor.get(r, r) for r in refs}
+        weight = {k: len(cs) for k, cs in described.items()}
+        people: dict[str, list[str]] = {}
+        for key, cs in described.items():
+            if key.startswith("person/"):
+                label = _most_common(Counter(c.label for c in cs if c.label)) or key
+                people.setdefault(self.rules.name_key(label), []).append(key)
+        for name, alias in ((o.first, o.second) for o in self.overrides if o.action == "alias"):
+            for key in [k for k in described if k.startswith(name.split("/", 1)[0] + "/") and k != name]:
+                if any(self.rules.name_key(c.label or "") == self.rules.name_key(alias) for c in described[key]):
+                    merge(name, key)
+        for keys in people.values():
+            ranked = sorted(keys, key=lambda k: (-weight[k], k))
+            for other in ranked[1:]:
+                merge(ranked[0], other)
+        book = self._place_book(described, {})
+        sounds: dict[str, list[str]] = {}
+        for ref in sorted(places):
+            if ref.startswith("place/") and (ref in described or ref.split("/", 1)[1] in self.gazetteer):
+                place = book.place(ref)
+                name = place.name if place is not None and ref not in described else ref.rsplit("/", 1)[1]
+                sk = skeleton(name)
+                if len(sk) >= 3:  # a short skeleton ("sl") joins only names of one phonetic key
+                    sounds.setdefault(sk, []).append(ref)
+                elif sk:
+                    sounds.setdefault(f"{sk}/{phonetic(name)}", []).append(ref)
+        for refs in sounds.values():
+            ranked = sorted(refs, key=lambda r: (r in described, -_depth(book, r), r))
+            for keep in ranked:
+                for gone in ranked:
+                    if gone != keep and gone in described and self._within(book, gone, keep):
+                        merge(keep, gone)
+        for pair in sorted(tuple(sorted(p)) for p in same):
+            merge(*pair)
+        return redirects
+
+    def _within(self, book: PlaceBook, described: str, other: str) -> bool:
+        """Whether a place the text described may be ``other``: its container holds ``other``'s, or the reverse."""
+        a, b = book.place(described), book.place(other)
+        if a is None or b is None or not a.parent or not b.parent:
+            return False
+        pa, pb = book.place(f"place/{a.parent}"), book.place(f"place/{b.parent}")
+        return pa is not None and pb is not None and (book.contains(pa, pb) or book.contains(pb, pa))
+
+    def _place_book(self, described: dict[str, list[EntityClaim]], redirects: dict[str, str]) -> PlaceBook:
+        mentions: dict[str, EntityMention] = {}
+        for key, cs in described.items():
+            if not key.startswith("place/") or key in redirects:
+                continue
+            label = _most_common(Counter(c.label for c in cs if c.label)) or key
+            classes = _most_common(Counter(c.classes for c in cs if c.label)) or ()
+            container = _most_common(Counter(_follow(redirects, c.container) for c in cs if c.container))
+            kind = next((PLACE_KINDS[c] for c in classes if c in PLACE_KINDS), "neighbourhood")
+            mentions[key] = EntityMention(key, label, 0, 0, label, parent=container, place_kind=kind)
+        return PlaceBook(self.gazetteer, mentions)
 
     # --- events
 
-    def resolved(self, event: ArticleEvent) -> ResolvedEvent:
-        """One of the article's events under its canonical key (an event already in the store, or a new key)."""
-        evidence = tuple(Evidence(s.text, s.start, s.end, s.in_title) for s in event.evidence)
-        key = self._key(event)
-        place_label = self.entities[event.place].label if event.place in self.entities else None
-        label = event.type + (f" in {place_label}" if place_label else "") + \
-            (f", {event.date.lexical()}" if event.date else "")
-        return ResolvedEvent(key=key, type=event.type, label=label, date=event.date, place=event.place,
-                             agents=event.agents, targets=event.targets, participants=event.participants,
-                             evidence=evidence, casualties=_merged_figures(list(event.figures)),
-                             claimed_by=event.claimed_by, accused_by=event.accused_by)
+    def resolve(self, claims: Sequence[Claim], entity_claims: Sequence[EntityClaim] = (),
+                labels: dict[str, str] | None = None) -> Resolution:
+        """Every claim resolved: canonical events and entities, the names met, the entity merges."""
+        entities, redirects, aliases = self.entities(entity_claims, (c.place for c in claims if c.place))
+        described = {e.ref: [EntityClaim("", "", e.ref, e.label, (), e.classes, e.parent)] for e in entities
+                     if e.ref.startswith("place/")}
+        book = self._place_book(described, {})
+        affiliation = {e.ref: e.affiliation for e in entities if e.affiliation}
+        claims = [_redirected(c, redirects) for c in claims]
+        names = {**(labels or {}), **{e.ref: e.label for e in entities}}
+        clusters = _Clusters(self, book, affiliation).of(claims)
+        events = _keyed([self._event(cluster, book, names, affiliation) for cluster in clusters])
+        return Resolution(tuple(events), tuple(entities), tuple(aliases), tuple(sorted(redirects.items())))
 
-    def _undated(self) -> str:
-        """The date part of an undated event's key: when it was reported (undated events of other days differ)."""
-        published = self.article.published
-        return f"reported-{published.isoformat()}" if published else f"undated-{slug(self.article.id)}"
-
-    def _published_near(self, known: KnownEvent) -> bool:
-        published = self.article.published
-        return published is not None and any(abs(published - p) <= UNDATED_WINDOW for p in known.published)
-
-    def _reports(self, dates: Sequence[DateValue]) -> bool:
-        """Whether this article, undated in what it tells, may report an event of ``dates`` (the days before it)."""
-        published = self.article.published
-        return published is not None and all(_told_after(d, published) for d in dates)
-
-    def _key(self, event: ArticleEvent) -> str:
-        """The key of an event already in the store that this one is, else a new key from its content."""
-        agents = self._sides(event.agents) | self._sides(event.participants)
-        if self.index is not None and event.place is not None:
-            place = self.places.place(event.place)
-            places = [event.place]
-            if place is not None and place.kind == "neighbourhood" and place.parent:
-                places.append(f"place/{place.parent}")
-            inside = place is not None and place.kind in {"city", "neighbourhood"}
-            for known in self.index.event_candidates(event.type, places, exclude_article=self.article.id, inside=inside):
-                if known.type != event.type or not self.places.compatible(known.place, event.place):
-                    continue
-                if event.date is None:
-                    fits = self._reports(known.dates) if known.dates else self._published_near(known)
-                    if not fits:
-                        continue  # an undated report is of an event of the days before it, or reported with it
-                elif not known.dates:
-                    if not any(_told_after(event.date, p) for p in known.published):
-                        continue  # an undated report of the days after the event
-                elif not all(_close(event.date, d) for d in known.dates):
-                    continue
-                elif known.place != event.place and event.date.precision != "day":
-                    continue
-                if known.sides and agents and not (self.lexicon.sides(known.sides) & self.lexicon.sides(agents)) \
-                        and event.type != "DiplomaticMeeting":
-                    continue  # another side did it (who was hit is often left out, or told otherwise)
-                return known.key
-        parts = [event.type.lower(), event.place.split("/", 1)[1] if event.place else f"article/{self.article.id}",
-                 event.date.lexical() if event.date else self._undated()]
-        lead = sorted(self._sides(event.agents or event.participants))
-        if lead:
-            parts.append("+".join(r.split("/", 1)[1] for r in lead[:3]))
-        if event.place is None:
-            parts.append(hashlib.sha1(event.evidence[0].text.encode()).hexdigest()[:8])
-        return "/".join(parts)
+    def _event(self, claims: list[Claim], book: PlaceBook, names: dict[str, str],
+               affiliation: dict[str, str]) -> CanonicalEvent:
+        first = claims[0]
+        dated = [c.date for c in claims if c.date is not None]
+        date = max(dated, key=lambda d: (sum(d.compatible(o) for o in dated), -_PRECISION_RANK[d.precision],
+                                         -d.first_day().toordinal())) if dated else None
+        placed = [c.place for c in claims if c.place]
+        place = max(placed, key=lambda p: (sum(book.compatible(p, o) for o in placed), placed.count(p),
+                                           _depth(book, p), p)) \
+            if placed else None
+        articles = sorted({c.article for c in claims})
+        outlets = len({c.outlet or c.article for c in claims})
+        place_label = names.get(place or "")
+        label = first.type + (f" in {place_label}" if place_label else "") + (f", {date.lexical()}" if date else "")
+        return CanonicalEvent(
+            key=_key(first, date, place, sorted({affiliation.get(r, r) for r in first.roles.agents or first.roles.participants})[:3]), type=first.type, label=label,
+            claims=tuple(sorted(c.ref for c in claims)), date=date, place=place,
+            roles=Roles.union(c.roles for c in claims), articles=tuple(articles),
+            evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
+            killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
+            date_confidence=round(sum(date.compatible(d) for d in dated) / len(dated), 3) if date else None,
+            place_confidence=round(sum(book.compatible(place, p) for p in placed) / len(placed), 3) if place else None,
+            outlets=outlets)
 
 
-UNDATED_WINDOW = dt.timedelta(days=3)
-"""Undated events told by two articles published this far apart or less may be one event."""
+class _Clusters:
+    """The greedy, order-free clustering of claims into events (see the module's docstring)."""
 
+    def __init__(self, resolver: Resolver, book: PlaceBook, affiliation: dict[str, str]) -> None:
+        self.resolver = resolver
+        self.lexicon = resolver.lexicon
+        self.book = book
+        self.affiliation = affiliation
+        self.window = resolver.rules.undated_window
+        overrides = resolver.overrides
+        self.same = [(o.first, o.second) for o in overrides if o.action == "same" and o.first.startswith("claim/")]
+        self.different = {frozenset((o.first, o.second)) for o in overrides if o.action == "different"}
 
-def _place_entity(place: Place) -> Entity:
-    """A gazetteer place as an entity; a governorate is named as one, so it never passes for its capital city."""
-    kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood"}
-    label, variants = place.name, tuple(place.variants)
-    if place.kind == "governorate":
-        base = label[:-len(" Governorate")] if label.lower().endswith(" governorate") else label
-        label = f"{base} Governorate"
-        variants = (f"{base} province", *(f"{v} Governorate" for v in variants))
-    return Entity("place", place.key, label, (kind_class.get(place.kind, "City"),), variants,
-                  parent=f"place/{place.parent}" if place.parent else None, latitude=place.latitude,
-                  longitude=place.longitude, geonames_id=place.geonames_id)
+    def of(self, claims: Sequence[Claim]) -> list[list[Claim]]:
+        """Claims grouped into events, each group's most specific claim first, groups in key order."""
+        blocks: dict[tuple[str, str], list[Claim]] = {}
+        floating: list[Claim] = []
+        alone: list[list[Claim]] = []
+        for c in claims:
+            if c.place is None:
+                alone.append([c])
+            elif self.book.unplaced(c.place) or self.book.kind(c.place) == "country":
+                floating.append(c)
+            else:
+                root = self.book.governorate(c.place) or c.place
+                blocks.setdefault((c.type, root), []).append(c)
+        clusters: list[list[Claim]] = []
+        for key in sorted(blocks):
+            block: list[list[Claim]] = []
+            for c in sorted(blocks[key], key=self._specificity):
+                self._place(c, block)
+            clusters += block
+        by_type: dict[str, list[list[Claim]]] = {}
+        for cluster in clusters:
+            by_type.setdefault(cluster[0].type, []).append(cluster)
+        for c in sorted(floating, key=self._specificity):
+            group = by_type.setdefault(c.type, [])
+            before = len(group)
+            self._place(c, group)
+            if len(group) > before:
+                clusters.append(group[-1])
+        clusters += alone
+        clusters = self._joined(clusters)
+        for cluster in clusters:
+            cluster.sort(key=self._specificity)
+        return sorted(clusters, key=lambda cl: self._specificity(cl[0]))
 
+    def _place(self, claim: Claim, clusters: list[list[Claim]]) -> None:
+        for cluster in clusters:
+            if all(self.fits(claim, other) for other in cluster):
+                cluster.append(claim)
+                return
+        clusters.append([claim])
 
-def _told_after(date: DateValue, published: dt.date) -> bool:
-    """Whether an article published on ``published`` may tell, undated, the event of day ``date``.
+    def _joined(self, clusters: list[list[Claim]]) -> list[list[Claim]]:
+        """Clusters joined as the analysts' ``same`` overrides say (unless a ``different`` forbids it)."""
+        index = {c.ref: i for i, cluster in enumerate(clusters) for c in cluster}
+        parent = list(range(len(clusters)))
 
-    >>> _told_after(DateValue(2015, 2, 1), dt.date(2015, 2, 2)), _told_after(DateValue(2015, 2), dt.date(2015, 2, 2))
-    (True, False)
-    """
-    return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= UNDATED_WINDOW
+        def root(i: int) -> int:
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for a, b in self.same:
+            if a in index and b in index:
+                ra, rb = root(index[a]), root(index[b])
+                members = [c.ref for i in (ra, rb) for c in clusters[i]]
+                if ra != rb and not any(frozenset((x, y)) in self.different for x in members for y in members):
+                    parent[max(ra, rb)] = min(ra, rb)
+                    clusters[min(ra, rb)] = clusters[min(ra, rb)] + clusters[max(ra, rb)]
+        return [cluster for i, cluster in enumerate(clusters) if root(i) == i]
+
+    def _specificity(self, c: Claim) -> tuple:
+        precision = _PRECISION_RANK[c.date.precision] if c.date else 3
+        return (precision, -_depth(self.book, c.place), c.ref)
+
+    def _sides(self, refs: Iterable[str]) -> set[str]:
+        return self.lexicon.sides({self.affiliation.get(r, r) for r in refs})
+
+    def fits(self, a: Claim, b: Claim) -> bool:
+        """Whether claims ``a`` and ``b`` (of two articles) may tell one event."""
+        if a.article == b.article or a.type != b.type or frozenset((a.ref, b.ref)) in self.different:
+            return False
+        if not self.book.compatible(a.place, b.place):
+            return False
+        if a.date is None or b.date is None:
+            if a.date is None and b.date is None:
+                if a.published is None or b.published is None or abs(a.published - b.published) > self.window:
+                    return False
+            else:
+                dated, undated = (a, b) if b.date is None else (b, a)
+                if undated.published is None or not self._told_after(dated.date, undated.published):
+                    return False
+                if self.book.kind(undated.place) == "country":
+                    return False
+        elif not _close(a.date, b.date):
+            return False
+        elif a.place != b.place and "day" not in (a.date.precision, b.date.precision):
+            return False
+        elif "country" in (self.book.kind(a.place), self.book.kind(b.place)) and a.date.precision != "day" != b.date.precision:
+            return False
+        if a.type != "DiplomaticMeeting":
+            sa = self._sides(a.roles.agents + a.roles.participants)
+            sb = self._sides(b.roles.agents + b.roles.participants)
+            if sa and sb and not sa & sb:
+                return False
+        return True
+
+    def _told_after(self, date: DateValue, published: dt.date) -> bool:
+        """Whether an article published on ``published`` may tell, undated, the event of ``date`` (its day)."""
+        return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= self.window
 
 
 def _close(a: DateValue, b: DateValue) -> bool:
-    """Dates two reports may give for one event: compatible, or years one apart ("last year" told in January)."""
+    """Dates two reports may give for one event: compatible, or years one apart ("last year" told in January).
+
+    >>> _close(DateValue(2015), DateValue(2016)), _close(DateValue(2015, 2, 1), DateValue(2015, 2, 3))
+    (True, False)
+    """
     if a.compatible(b):
         return True
     return a.precision == b.precision == "year" and abs(a.year - b.year) == 1
 
 
-def _merged_figures(figures: list[Figures]) -> tuple[CasualtyFigures, ...]:
-    """One figure set per article: agreeing figures combined, conflicting ones kept apart."""
-    merged: list[Figures] = []
-    for f in figures:
-        for i, m in enumerate(merged):
-            if all(getattr(f, k) is None or getattr(m, k) is None or getattr(f, k) == getattr(m, k)
-                   for k in ("killed", "civilians", "injured")):
-                merged[i] = Figures(m.killed if m.killed is not None else f.killed,
-                                    m.civilians if m.civilians is not None else f.civilians,
-                                    m.injured if m.injured is not None else f.injured,
-                                    _qualifier(m, f), m.source or f.source)
-                break
-        else:
-            merged.append(f)
-    return tuple(CasualtyFigures(m.killed, m.civilians, m.injured, m.qualifier, m.source) for m in merged)
+def _depth(book: PlaceBook, ref: str | None) -> int:
+    place = book.place(ref) if ref else None
+    return len(book.chain(place)) if place is not None else 0
 
 
-def _qualifier(a: Figures, b: Figures) -> str:
-    """The qualifier of two agreeing tellings of a toll: a hedge ("at least 95") beats a bare number ("Kill 95")."""
-    if a.killed is None:
-        return b.qualifier
-    if b.killed == a.killed and a.qualifier == "exact":
-        return b.qualifier
-    return a.qualifier
+def _follow(redirects: dict[str, str], ref: str | None) -> str | None:
+    seen: set[str] = set()
+    while ref in redirects and ref not in seen:
+        seen.add(ref)
+        ref = redirects[ref]
+    return ref
 
 
-def resolve_article(article: Article, doc, digest: str, *, store: EventIndex | None = None,
-                    lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None) -> ArticleRecord:
-    """Everything ``article`` (parsed as ``doc``, see :func:`kg.extraction.analysed_text`) contributes to the graph."""
-    lexicon = lexicon or Lexicon.load()
-    gazetteer = gazetteer or Gazetteer.load()
-    resolver = ArticleResolver(article, lexicon, gazetteer, store)
-    reading = read_article(article, doc, lexicon=lexicon, gazetteer=gazetteer)
-    for mention in reading.mentions:
-        parent = reading.place_parents.get(mention.ref)
-        resolver.add_entity(replace(mention, parent=parent) if parent else mention)
-    events = [resolver.resolved(e) for e in reading.events]
-    used = {r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by, *e.accused_by, e.place)
-            if r}
-    used |= {f.reported_by for e in events for f in e.casualties if f.reported_by}
-    for ref in sorted(used):
-        if ref not in resolver.entities:
-            kind = ref.split("/", 1)[0]
-            if kind == "actor":
-                resolver._ensure_actor(ref)
-            elif kind == "place":
-                resolver._add_place(ref.split("/", 1)[1])
-    return ArticleRecord(article=article, content_hash=digest, entities=tuple(resolver.entities.values()),
-                         aliases=tuple(resolver.aliases), events=tuple(events))
+def _redirected(claim: Claim, redirects: dict[str, str]) -> Claim:
+    if not redirects:
+        return claim
+    return replace(claim, place=_follow(redirects, claim.place), roles=claim.roles.mapped(redirects))
+
+
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted({r for g in groups for r in g}))
+
+
+def _most_common(counts: Counter):
+    """The most common value, ties broken by the smallest value (so by content, never by order)."""
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], str(v)))
+
+
+def _reconciled(claims: Sequence[Claim]) -> tuple[int, int, int] | None:
+    """(low, best, high) killed, by the rule in the module's docstring.
+
+    >>> _reconciled([Claim("c1", "a1", "AirStrike", figures=(FigureReport("r1", killed=95),)),
+    ...              Claim("c2", "a2", "AirStrike", figures=(FigureReport("r2", killed=63),)),
+    ...              Claim("c3", "a3", "AirStrike", figures=(FigureReport("r3", killed=63),))])
+    (63, 63, 95)
+    """
+    every = [f.killed for c in claims for f in c.figures if f.killed is not None]
+    if not every:
+        return None
+    per_article: dict[str, int] = {}
+    for c in claims:
+        for f in c.figures:
+            if f.killed is not None:
+                per_article[c.article] = max(per_article.get(c.article, 0), f.killed)
+    ranked = sorted(per_article.values())
+    return min(every), ranked[(len(ranked) - 1) // 2], max(every)
+
+
+def _key(first: Claim, date: DateValue | None, place: str | None, lead: list[str]) -> str:
+    """An event's key: its type, place, date (or when it was reported) and who did it."""
+    article = first.article.split("/", 1)[1]
+    when = date.lexical() if date else (f"reported-{first.published.isoformat()}" if first.published
+                                        else f"undated-{slug(article)}")
+    parts = [first.type.lower(), place.split("/", 1)[1] if place else f"article/{article}", when]
+    if lead:
+        parts.append("+".join(r.split("/", 1)[1] for r in lead))
+    if place is None:
+        parts.append(hashlib.sha1(first.ref.encode()).hexdigest()[:8])
+    return "/".join(parts)
+
+
+def _keyed(events: list[CanonicalEvent]) -> list[CanonicalEvent]:
+    """Events with unique keys: a second event under one key gets ``~2`` (and so on), in claim order."""
+    seen: Counter = Counter()
+    out = []
+    for event in sorted(events, key=lambda e: (e.key, e.claims)):
+        seen[event.key] += 1
+        if seen[event.key] > 1:
+            event = replace(event, key=f"{event.key}~{seen[event.key]}")
+        out.append(event)
+    return out

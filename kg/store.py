@@ -11,17 +11,19 @@ True
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
-from datetime import date
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.dates import DateValue
 from kg.errors import StoreError
-from kg.resolution import KnownEvent, mint_iri, ref_iri, ref_of
-from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, SCHEMA, SPARQL_PREFIXES
+from kg.iris import mint_iri, ref_of
+from kg.resolution import Claim, EntityClaim, FigureReport, Roles
+from kg.vocab import (CANONICAL_GRAPH, CKG, CURATION_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
+                      SKOS, SPARQL_PREFIXES)
 
 DEFAULT_STORE = Path("kg-store")
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ckg.ttl"
@@ -32,6 +34,9 @@ EXPORT_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
 }
+
+
+_CLAIM_ROLES = (CKG.saysAgent, CKG.saysTarget, CKG.saysParticipant, CKG.saysClaimedBy, CKG.saysAccusedBy)
 
 
 def default_store_path() -> Path:
@@ -144,56 +149,100 @@ class GraphStore:
             return quad.object.value
         return None
 
-    def event_candidates(self, event_type: str, places: Sequence[str], *, exclude_article: str,
-                         inside: bool = True) -> list[KnownEvent]:
-        """Events of ``event_type`` at one of ``places`` (or, with ``inside``, within the first), told by other articles.
+    def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
+        """Every article's event claims and entity claims, as resolution reads them (index lookups per claim)."""
+        articles: dict[ox.NamedNode, tuple[dt.date | None, str | None]] = {}
 
-        Index lookups only (place -> events -> their types, dates and sides), so the cost is that of the events
-        at those places, whatever the size of the store.
-        """
-        this = mint_iri("article", exclude_article)
-        wanted = CKG.term(event_type)
-        place_nodes = [ref_iri(p) for p in places]
-        if inside and place_nodes:
-            place_nodes += self._places_inside(place_nodes[0])
-        out: dict[str, KnownEvent] = {}
-        for place in place_nodes:
-            told_by: dict[ox.NamedNode, set] = {}
-            for quad in self.store.quads_for_pattern(None, CKG.place, place, None):
-                told_by.setdefault(quad.subject, set()).add(quad.graph_name)
-            for event, graphs in told_by.items():
-                if graphs == {this} or not any(True for _ in self.store.quads_for_pattern(event, RDF.type, wanted, None)):
-                    continue
-                dates = {q.object.value for q in self.store.quads_for_pattern(event, CKG.date, None, None)}
-                published = {date.fromisoformat(q.object.value[:10]) for g in graphs
-                             for q in self.store.quads_for_pattern(g, SCHEMA.datePublished, None, g)}
-                key = (ref_of(event.value) or "").partition("/")[2]
-                out[key] = KnownEvent(key, event_type, ref_of(place.value),
-                                      tuple(DateValue.parse(d) for d in sorted(dates)), frozenset(self._sides(event)),
-                                      tuple(sorted(published)))
-        return sorted(out.values(), key=lambda k: k.key)
+        def article(graph: ox.NamedNode) -> tuple[dt.date | None, str | None]:
+            if graph not in articles:
+                props = self._props(graph, graph)
+                published = props.get(SCHEMA.datePublished)
+                outlet = props.get(CKG.sourceOutlet)
+                articles[graph] = (dt.date.fromisoformat(published[0].value[:10]) if published else None,
+                                   outlet[0].value if outlet else None)
+            return articles[graph]
 
-    def _places_inside(self, place: ox.NamedNode) -> list[ox.NamedNode]:
-        """Places within ``place`` (its neighbourhoods, their parts...)."""
-        found: list[ox.NamedNode] = []
-        todo = [place]
-        while todo:
-            for quad in self.store.quads_for_pattern(None, CKG.locatedIn, todo.pop(), ENTITIES_GRAPH):
-                if quad.subject not in found:
-                    found.append(quad.subject)
-                    todo.append(quad.subject)
-        return found
+        events: list[Claim] = []
+        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EventClaim, None):
+            node, graph = quad.subject, quad.graph_name
+            props = self._props(node, graph)
+            published, outlet = article(graph)
+            refs = {p: tuple(sorted(r for o in props.get(p, ()) if (r := ref_of(o.value)))) for p in _CLAIM_ROLES}
+            figures = tuple(self._figures(report, graph) for report in sorted(props.get(CKG.saysCasualties, ()), key=str))
+            date = props.get(CKG.saysDate)
+            place = props.get(CKG.saysPlace)
+            events.append(Claim(
+                ref_of(node.value), ref_of(graph.value), props[CKG.saysType][0].value.rsplit("#", 1)[1], published,
+                outlet, DateValue.parse(date[0].value) if date else None, ref_of(place[0].value) if place else None,
+                Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))), figures))
+        entities: list[EntityClaim] = []
+        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EntityClaim, None):
+            node, graph = quad.subject, quad.graph_name
+            props = self._props(node, graph)
+            name = props.get(CKG.saysName)
+            container = props.get(CKG.saysContainer)
+            affiliation = props.get(CKG.saysAffiliation)
+            classes = tuple(sorted(c.value.rsplit("#", 1)[1] for c in props.get(CKG.saysClass, ())
+                                   if c not in (CKG.Actor, CKG.Person, CKG.Place)))
+            entities.append(EntityClaim(
+                ref_of(node.value), ref_of(graph.value), props[CKG.saysKey][0].value, name[0].value if name else None,
+                tuple(sorted(a.value for a in props.get(CKG.saysAlias, ()))), classes,
+                ref_of(container[0].value) if container else None,
+                ref_of(affiliation[0].value) if affiliation else None))
+        events.sort(key=lambda c: c.ref)
+        entities.sort(key=lambda c: c.ref)
+        return events, entities
 
-    def _sides(self, event: ox.NamedNode) -> set[str]:
-        """Actor refs of an event's agents, targets and participants (people stand for their affiliation)."""
-        sides: set[str] = set()
-        for role in (CKG.agent, CKG.target, CKG.participant):
-            for quad in self.store.quads_for_pattern(event, role, None, None):
-                actor = next((q.object for q in self.store.quads_for_pattern(quad.object, CKG.affiliation, None, None)),
-                             quad.object)
-                if (ref := ref_of(actor.value)) is not None:
-                    sides.add(ref)
-        return sides
+    def _props(self, node: ox.NamedNode, graph: ox.NamedNode) -> dict[ox.NamedNode, list]:
+        out: dict[ox.NamedNode, list] = {}
+        for quad in self.store.quads_for_pattern(node, None, None, graph):
+            out.setdefault(quad.predicate, []).append(quad.object)
+        return out
+
+    def _figures(self, report: ox.NamedNode, graph: ox.NamedNode) -> FigureReport:
+        props = self._props(report, graph)
+
+        def number(prop: ox.NamedNode) -> int | None:
+            values = props.get(prop)
+            return int(values[0].value) if values else None
+
+        qualifier = props.get(CKG.qualifier)
+        return FigureReport(ref_of(report.value), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
+                            qualifier[0].value if qualifier else "exact")
+
+    def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
+        labels: dict[str, str] = {}
+        names: dict[str, set[str]] = {}
+        for prop in (RDFS.label, SKOS.altLabel):
+            for quad in self.store.quads_for_pattern(None, prop, None, ENTITIES_GRAPH):
+                if (ref := ref_of(quad.subject.value)) is not None:
+                    names.setdefault(ref, set()).add(quad.object.value)
+                    if prop == RDFS.label:
+                        labels[ref] = quad.object.value
+        return labels, names
+
+    def replace_canonical(self, quads: set[ox.Quad]) -> int:
+        """Make the canonical graph hold exactly ``quads``, in one transaction; returns how many quads changed."""
+        current = set(self.store.quads_for_pattern(None, None, None, CANONICAL_GRAPH))
+        gone, new = current - quads, quads - current
+        if not gone and not new:
+            return 0
+        parts = []
+        if gone:
+            parts.append(f"DELETE DATA {{ {_quad_text(gone)} }}")
+        if new:
+            parts.append(f"INSERT DATA {{ {_quad_text(new)} }}")
+        try:
+            self.store.update(" ;\n".join(parts))
+        except (OSError, RuntimeError) as err:
+            raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
+        return len(gone) + len(new)
+
+    def replace_curation(self, quads: Iterable[ox.Quad]) -> None:
+        """Make the curation graph hold exactly ``quads`` (one transaction)."""
+        body = _quad_text(quads)
+        self.store.update(f"DROP SILENT GRAPH {CURATION_GRAPH} ;\n" + (f"INSERT DATA {{ {body} }}" if body else ""))
 
     def counts(self) -> dict[str, int]:
         """Counts of articles, actors, people, places, events by type, and quads."""

@@ -64,6 +64,10 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     qualifier reportedBy affiliation locatedIn text startOffset endOffset inArticle inTitle claimedBy accusedBy
     contentHash
     sourceOutlet
+    EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysAgent saysTarget saysParticipant
+    saysClaimedBy saysAccusedBy saysCasualties readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
+    resolvedTo killedLow killedBest killedHigh confidence articleCount outletCount
+    Override action first second
 """)
 RDF = _Namespace(RDF_NS, "type")
 RDFS = _Namespace(RDFS_NS, "label comment subClassOf subPropertyOf domain range seeAlso")
@@ -76,6 +80,11 @@ GEO = _Namespace(GEO_NS, "hasGeometry asWKT wktLiteral Geometry")
 OWL = _Namespace(OWL_NS, "sameAs")
 
 ENTITIES_GRAPH = NamedNode(GRAPH_NS + "entities")
+"""Reference entities: the gazetteer's places and the lexicon's actors, as the data files describe them."""
+CANONICAL_GRAPH = NamedNode(GRAPH_NS + "canonical")
+"""What resolution made of all claims: one node per real event, the entities texts describe, names met."""
+CURATION_GRAPH = NamedNode(GRAPH_NS + "curation")
+"""The analysts' overrides (``kg curate``), as resolution applies them."""
 ONTOLOGY_GRAPH = NamedNode(GRAPH_NS + "ontology")
 
 PREFIXES = {

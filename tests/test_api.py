@@ -14,7 +14,8 @@ from kg import KnowledgeGraph
 from kg.errors import QueryError
 from kg.graph import Actor, Event, Neighbour, _demo
 from kg.rdf import entity_quads
-from kg.resolution import Entity, mint_iri
+from kg.claims import Entity
+from kg.iris import mint_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 RAQQA_STRIKE = mint_iri("event", "airstrike/sy/raqqa/2014-11-25/syrian-government").value

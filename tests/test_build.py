@@ -28,9 +28,9 @@ from kg.build import BuildInterrupted, build
 from kg.cli import cli
 from kg.errors import KgError
 from kg.reading import Article, read_articles
-from kg.resolution import mint_iri
+from kg.iris import mint_iri
 from kg.store import GraphStore
-from kg.vocab import CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.vocab import CANONICAL_GRAPH, CKG, CURATION_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 pytestmark = pytest.mark.model
 
@@ -74,7 +74,8 @@ def graphs_of(store: ox.Store) -> Graphs:
 
 
 def article_graphs(graphs: Graphs) -> Graphs:
-    return {g: qs for g, qs in graphs.items() if g not in (str(ENTITIES_GRAPH), str(ONTOLOGY_GRAPH))}
+    return {g: qs for g, qs in graphs.items() if g not in {str(n) for n in (ENTITIES_GRAPH, ONTOLOGY_GRAPH,
+                                                                           CANONICAL_GRAPH, CURATION_GRAPH)}}
 
 
 def dump(store: ox.Store) -> list[str]:
@@ -186,13 +187,13 @@ def test_a_changed_article_replaces_only_its_own_graph(corpus: Reference, tmp_pa
 def test_a_rerun_reports_nothing_to_do_and_skips_the_nlp(corpus: Reference, monkeypatch: pytest.MonkeyPatch) -> None:
     store = GraphStore.open(None)
     build([corpus.folder], store=store, progress=False)
-    resolved: list[str] = []
-    real = build_module.resolve_article
-    monkeypatch.setattr(build_module, "resolve_article",
-                        lambda article, *a, **k: resolved.append(article.id) or real(article, *a, **k))
+    read: list[str] = []
+    real = build_module.article_record
+    monkeypatch.setattr(build_module, "article_record",
+                        lambda article, *a, **k: read.append(article.id) or real(article, *a, **k))
     report = build([corpus.folder], store=store, progress=False)
-    assert (report.added, report.replaced, report.unchanged, report.skipped) == (0, 0, N_ARTICLES, 0)
-    assert resolved == []
+    assert (report.added, report.replaced, report.unchanged, report.skipped, report.resolved) == (0, 0, N_ARTICLES, 0, 0)
+    assert read == []
 
 
 def test_problems_are_reported_as_met_and_in_the_report(tmp_path: Path) -> None:
@@ -314,16 +315,16 @@ def test_interrupted_update_leaves_old_or_new_articles_and_a_rerun_completes(cor
 
 def test_ctrl_c_in_kg_build_is_one_line_and_a_rerun_completes(corpus: Reference, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real = build_module.resolve_article
+    real = build_module.article_record
     calls = []
 
-    def resolve_then_interrupt(*args, **kwargs):
+    def read_then_interrupt(*args, **kwargs):
         calls.append(1)
         if len(calls) == 4:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "resolve_article", resolve_then_interrupt)
+    monkeypatch.setattr(build_module, "article_record", read_then_interrupt)
     path = tmp_path / "store"
     result = CliRunner().invoke(cli, ["build", str(corpus.folder), "--store", str(path)])
     assert result.exit_code == 1, result.output

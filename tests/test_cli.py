@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from kg.cli import EXIT_ERROR, EXIT_SKIPPED, cli
 from kg.reading import Article, read_articles
-from kg.resolution import mint_iri
+from kg.iris import mint_iri
 from kg.vocab import CKG, ONTOLOGY_GRAPH, PREFIXES, RDF
 
 pytestmark = pytest.mark.model

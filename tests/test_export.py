@@ -14,7 +14,7 @@ from lxml import etree
 from kg.build import build
 from kg.errors import ExportError
 from kg.export import FORMATS, GEXF_NS, VIEWS, export_graph, to_networkx, write_gexf, write_graphml
-from kg.resolution import mint_iri, ref_iri
+from kg.iris import mint_iri, ref_iri
 from kg.store import GraphStore
 from kg.vocab import CKG, ENTITIES_GRAPH, RDF, RDFS, XSD
 

@@ -12,7 +12,8 @@ from kg.extraction import EntityMention, EventMention, read_doc
 from kg.extraction.figures import figures_in, parse_number
 from kg.nlp import blank_pipeline, load_pipeline
 from kg.reading import Article, read_articles
-from kg.resolution import mint_iri, ref_of, resolve_article
+from kg.claims import article_record
+from kg.iris import mint_iri, ref_of
 from kg.vocab import ID_NS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -29,7 +30,7 @@ def seeds() -> dict[str, Article]:
 
 
 def _record(nlp, article: Article):
-    return resolve_article(article, nlp(article.text), "hash")
+    return article_record(article, nlp(article.text), "hash")
 
 
 def _events(record, event_type: str):
@@ -172,7 +173,7 @@ def test_meetings_have_both_sides(nlp, seeds):
 ])
 def test_denials_threats_plans_and_hypotheticals_are_not_events(nlp, text):
     article = Article(id="t", text=text, published=dt.date(2016, 5, 4))
-    assert resolve_article(article, nlp(text), "h").events == ()
+    assert article_record(article, nlp(text), "h").events == ()
 
 
 @pytest.mark.model

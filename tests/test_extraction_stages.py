@@ -29,7 +29,7 @@ from kg.gazetteer import Gazetteer, phonetic
 from kg.lexicon import Lexicon
 from kg.nlp import blank_pipeline, load_pipeline
 from kg.reading import Article
-from kg.resolution import resolve_article
+from kg.claims import article_record
 
 PUBLISHED = dt.date(2019, 3, 6)  # a Wednesday: Saturday is 2 March, Sunday 3, Monday 4, Tuesday 5
 LEXICON = Lexicon.load()
@@ -75,7 +75,7 @@ def both(*values, id: str):
 
 def record(nlp, text: str, *, title: str | None = None, published: dt.date | None = PUBLISHED):
     article = Article(id="t", text=text, title=title, published=published)
-    return resolve_article(article, nlp(analysed_text(article)), "digest")
+    return article_record(article, nlp(analysed_text(article)), "digest")
 
 
 def summary(rec) -> list[tuple[str, str | None, str | None]]:

@@ -19,7 +19,9 @@ from kg.queries import (PARAMETER_TYPES, NamedQuery, Parameter, QueryResult, fin
                         load_query, parse_header, resolve, run_query, to_python, to_term)
 from kg.rdf import article_quads, entity_quads
 from kg.reading import Article
-from kg.resolution import ArticleRecord, CasualtyFigures, Entity, Evidence, ResolvedEvent, mint_iri
+from kg.canonical import resolve_store
+from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
+from kg.iris import mint_iri
 from kg.store import GraphStore
 from kg.vocab import CKG, PREFIXES, SPARQL_PREFIXES, XSD
 
@@ -288,23 +290,19 @@ def tiny_store() -> GraphStore:
     putin = Entity("person", "vladimir-putin", "Vladimir Putin", (), ("Putin",), affiliation=russia.ref)
     entities = (syria, governorate, raqqa, nahda, palmyra, sochi, state, government, sdf, russia, sohr, putin)
 
-    def strike(figures: CasualtyFigures) -> ResolvedEvent:
-        return ResolvedEvent("airstrike/sy/raqqa/2014-11-25/syrian-government", "AirStrike",
-                             "AirStrike in Raqqa, 2014-11-25", DateValue(2014, 11, 25), raqqa.ref,
+    def strike(figures: CasualtyFigures) -> EventClaim:
+        return EventClaim("AirStrike", DateValue(2014, 11, 25), raqqa.ref,
                              agents=(government.ref,), targets=(state.ref,),
                              evidence=(Evidence("Air strikes on Raqqa.", 0, 21),), casualties=(figures,))
 
     others = (
-        ResolvedEvent("capture/sy/raqqa/2013/islamic-state", "Capture", "Capture in Raqqa, 2013", DateValue(2013),
+        EventClaim("Capture", DateValue(2013),
                       raqqa.ref, agents=(state.ref,)),
-        ResolvedEvent("battle/sy/raqqa/2017-06/islamic-state", "Battle", "Battle in Raqqa, 2017-06",
-                      DateValue(2017, 6), raqqa.ref, agents=(state.ref, sdf.ref)),
-        ResolvedEvent("capture/sy/raqqa/nahda/2017-10-14/sdf", "Capture", "Capture in al-Nahda, 2017-10-14",
-                      DateValue(2017, 10, 14), nahda.ref, agents=(sdf.ref,), targets=(state.ref,)),
-        ResolvedEvent("execution/sy/palmyra/undated/islamic-state", "Execution", "Execution in Palmyra", None,
+        EventClaim("Battle", DateValue(2017, 6), raqqa.ref, agents=(state.ref, sdf.ref)),
+        EventClaim("Capture", DateValue(2017, 10, 14), nahda.ref, agents=(sdf.ref,), targets=(state.ref,)),
+        EventClaim("Execution", None,
                       palmyra.ref, agents=(state.ref,), casualties=(CasualtyFigures(killed=1),)),
-        ResolvedEvent("diplomaticmeeting/ru/sochi/2014-11-26/russia+syrian-government", "DiplomaticMeeting",
-                      "DiplomaticMeeting in Sochi, 2014-11-26", DateValue(2014, 11, 26), sochi.ref,
+        EventClaim("DiplomaticMeeting", DateValue(2014, 11, 26), sochi.ref,
                       participants=(government.ref, putin.ref)),
     )
     records = [
@@ -318,6 +316,7 @@ def tiny_store() -> GraphStore:
     store = GraphStore.open(None)
     for record in records:
         store.replace_graph(*article_quads(record))
+    resolve_store(store)
     return store
 
 

@@ -1,0 +1,79 @@
+"""The resolution stage run over a store: every claim in, the canonical layer out.
+
+Reads every article's claims and the analysts' overrides (a plain file in the
+store's folder, see :mod:`kg.curation`), resolves them (:mod:`kg.resolution`)
+and makes the canonical graph hold exactly the result, in one transaction that
+writes only what changed: a second run over the same claims changes nothing.
+
+>>> from kg.store import GraphStore
+>>> resolve_store(GraphStore.open(None))
+0
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import CurationError
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+from kg.rdf import canonical_quads
+from kg.resolution import Override, Resolver
+from kg.store import GraphStore
+
+CURATION_FILE = "curation.tsv"
+"""The overrides file, in the store's folder: one override per line (see :func:`read_overrides`)."""
+ACTIONS = ("same", "different", "alias")
+
+
+def curation_path(store: GraphStore) -> Path | None:
+    """Where ``store`` keeps its overrides (None for a store in memory)."""
+    return store.path / CURATION_FILE if store.path is not None else None
+
+
+def read_overrides(path: Path | None) -> list[list[str]]:
+    """The override lines of ``path``: ``action``, ``first``, ``second``, then an optional note, tab-separated.
+
+    ``first`` and ``second`` are refs (``actor/…``, ``person/…``, ``place/…``) or comma-separated claim refs
+    (``claim/<article>/<n>``) for events; for ``alias``, ``second`` is the name. Lines starting with ``#`` and
+    blank lines are skipped.
+
+    Raises:
+        CurationError: a line that is not an override, naming the file and line.
+    """
+    if path is None or not path.is_file():
+        return []
+    rows: list[list[str]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 3 or fields[0] not in ACTIONS or not fields[1] or not fields[2]:
+            raise CurationError(f"{path}:{n}: expected ACTION<tab>FIRST<tab>SECOND with ACTION one of "
+                                f"{', '.join(ACTIONS)}; got {line[:80]!r}")
+        rows.append(fields)
+    return rows
+
+
+def overrides_of(rows: list[list[str]]) -> list[Override]:
+    """The overrides resolution applies for the file's lines (one line about two events links all their claims)."""
+    out: list[Override] = []
+    for action, first, second, *_ in rows:
+        if action == "alias":
+            out.append(Override(action, first, second))
+            continue
+        a, b = first.split(","), second.split(",")
+        if action == "same":
+            out += [Override(action, a[0], x) for x in (*a[1:], *b)]
+        else:
+            out += [Override(action, x, y) for x in a for y in b]
+    return out
+
+
+def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None) -> int:
+    """Resolve every claim in ``store`` into its canonical graph; returns how many quads changed."""
+    claims, entity_claims = store.claims()
+    labels, names = store.entity_names()
+    overrides = overrides_of(read_overrides(curation_path(store)))
+    resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides)
+    resolution = resolver.resolve(claims, entity_claims, labels)
+    return store.replace_canonical(canonical_quads(resolution, names))

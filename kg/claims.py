@@ -1,0 +1,250 @@
+"""What one article says, as records for its named graph: event claims, entity claims, reference entities.
+
+An article's events (:mod:`kg.extraction` has already made each event's tellings
+in the article one event) become *claims*: what this article says happened,
+under article-local IRIs. Which real event a claim is of is decided later, across
+all articles, by :mod:`kg.resolution`. Entities are keyed here: places of the
+gazetteer and actors of the lexicon are *reference* entities (their description
+comes from the data files, the same in every article); people, places the text
+describes and armed groups the lexicon does not know are described by the text,
+so each article's description of them is a claim too.
+
+>>> record = ArticleRecord(Article(id="a1", text="Hello."), content_hash="00")
+>>> record.events, record.entities
+((), ())
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from collections.abc import Iterable
+
+from kg.dates import DateValue
+from kg.extraction import ArticleEvent, EntityMention, read_article
+from kg.extraction.assembly import PlaceBook
+from kg.extraction.figures import Figures
+from kg.gazetteer import Gazetteer, Place
+from kg.iris import content_hash
+from kg.lexicon import Lexicon
+from kg.reading import Article
+
+DESCRIBED_CLASSES = {"city": "City", "neighbourhood": "Neighbourhood", "site": "Site", "area": "Area"}
+"""The class of a place the text described, by the kind ``kg.extraction.places`` gave it."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An actor, person or place as one article knows it (``from_text``) or as the data files describe it."""
+
+    kind: str  # "actor" | "person" | "place"
+    key: str
+    label: str
+    classes: tuple[str, ...] = ()  # CKG class names beyond the kind's own
+    alt_labels: tuple[str, ...] = ()  # names from the lexicon or gazetteer
+    affiliation: str | None = None  # person -> actor ref
+    parent: str | None = None  # place -> containing place ref
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    wikidata_id: str | None = None
+    from_text: bool = False  # described by the article's text, not by the gazetteer or lexicon
+
+    @property
+    def ref(self) -> str:
+        """``kind/key``: how events and other entities point at this one."""
+        return f"{self.kind}/{self.key}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence an event was read from, with offsets into the article text."""
+
+    text: str
+    start: int
+    end: int
+    in_title: bool = False  # offsets into the article's title, not its text
+
+
+@dataclass(frozen=True)
+class CasualtyFigures:
+    """One set of casualty figures an article gives for an event."""
+
+    killed: int | None = None
+    civilians: int | None = None
+    injured: int | None = None
+    qualifier: str = "exact"
+    reported_by: str | None = None  # actor ref of the source the article cites
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class EventClaim:
+    """One event as one article tells it: its type, place, date, roles, figures and sentences."""
+
+    type: str  # a CKG event class name
+    date: DateValue | None = None
+    place: str | None = None  # place ref
+    agents: tuple[str, ...] = ()  # actor or person refs ("actor/…", "person/…")
+    targets: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    casualties: tuple[CasualtyFigures, ...] = ()
+    claimed_by: tuple[str, ...] = ()  # who claimed responsibility for it
+    accused_by: tuple[str, ...] = ()  # who accuses its agents of it
+    date_text: str | None = None  # the words the date was read from ("on Monday")
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """Everything one article contributes to the graph."""
+
+    article: Article
+    content_hash: str
+    entities: tuple[Entity, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (entity ref, surface form met in this article)
+    events: tuple[EventClaim, ...] = ()
+
+
+class _ArticleEntities:
+    """The entities one article names, keyed, with the surface forms it names them by."""
+
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self.entities: dict[str, Entity] = {}
+        self.aliases: dict[tuple[str, str], None] = {}
+        self.places = PlaceBook(gazetteer, {})
+
+    def add(self, mention: EntityMention) -> None:
+        """Record the entity a mention stands for, and the surface form as an alias."""
+        kind, key = mention.kind, mention.key
+        if kind == "place" and mention.parent:
+            self.places.described[mention.ref] = mention
+        if mention.ref not in self.entities:
+            if kind == "actor":
+                self.add_actor(mention.ref, mention)
+            elif kind == "person":
+                entry = self.lexicon.people.get(key)
+                label = entry.label if entry else mention.label
+                aliases = entry.aliases if entry else ()
+                self.entities[mention.ref] = Entity("person", key, label, (), aliases, affiliation=mention.affiliation,
+                                                    from_text=True)
+                if mention.affiliation:
+                    self.add_actor(mention.affiliation)
+            else:
+                self.add_place(key, mention)
+        entity = self.entities.get(mention.ref)
+        if entity is None:
+            return
+        if kind == "person" and mention.affiliation and not entity.affiliation:
+            self.entities[mention.ref] = replace(entity, affiliation=mention.affiliation)
+            self.add_actor(mention.affiliation)
+        actor = self.lexicon.actors.get(key) if kind == "actor" else None
+        generic = mention.surface.lower() in self.lexicon.generic or (actor is not None and mention.surface == actor.demonym)
+        if not generic and mention.surface != entity.label and not (kind == "place" and entity.classes == ("Governorate",)):
+            self.aliases[(mention.ref, mention.surface)] = None
+
+    def add_actor(self, ref: str, mention: EntityMention | None = None) -> None:
+        """An actor of the lexicon, or an armed group the text names by what it is ("the Hamza Brigade")."""
+        if ref in self.entities or not ref.startswith("actor/"):
+            return
+        key = ref.split("/", 1)[1]
+        entry = self.lexicon.actors.get(key)
+        if entry is not None:
+            self.entities[ref] = Entity("actor", entry.key, entry.label, entry.classes, entry.aliases + entry.exact)
+        elif mention is not None:
+            self.entities[ref] = Entity("actor", key, mention.label, mention.classes, from_text=True)
+
+    def add_place(self, key: str, mention: EntityMention | None = None) -> None:
+        """A place and every place containing it, up to its country."""
+        if mention is not None and mention.parent:
+            self.add_place(mention.parent.split("/", 1)[1])
+            kind = DESCRIBED_CLASSES.get(mention.place_kind or "", "Neighbourhood")
+            self.entities[f"place/{key}"] = Entity("place", key, mention.label, (kind,), (), parent=mention.parent,
+                                                   from_text=True)
+            return
+        place: Place | None = self.gazetteer.get(key) if key in self.gazetteer else None
+        while place is not None:
+            ref = f"place/{place.key}"
+            if ref in self.entities:
+                break
+            self.entities[ref] = place_entity(place)
+            place = self.gazetteer.get(place.parent) if place.parent else None
+
+    def ensure(self, refs: Iterable[str]) -> None:
+        """Every entity in ``refs`` is described (an actor or place an event names that no mention did)."""
+        for ref in sorted(set(refs)):
+            if ref in self.entities:
+                continue
+            kind, _, key = ref.partition("/")
+            if kind == "actor":
+                self.add_actor(ref)
+            elif kind == "place":
+                self.add_place(key)
+
+
+def place_entity(place: Place) -> Entity:
+    """A gazetteer place as an entity; a governorate is named as one, so it never passes for its capital city."""
+    kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood"}
+    label, variants = place.name, tuple(place.variants)
+    if place.kind == "governorate":
+        base = label[:-len(" Governorate")] if label.lower().endswith(" governorate") else label
+        label = f"{base} Governorate"
+        variants = (f"{base} province", *(f"{v} Governorate" for v in variants))
+    return Entity("place", place.key, label, (kind_class.get(place.kind, "City"),), variants,
+                  parent=f"place/{place.parent}" if place.parent else None, latitude=place.latitude,
+                  longitude=place.longitude, geonames_id=place.geonames_id)
+
+
+def merged_figures(figures: Iterable[Figures]) -> tuple[CasualtyFigures, ...]:
+    """One figure set per article: agreeing figures combined, conflicting ones kept apart.
+
+    >>> merged_figures([Figures(killed=95), Figures(killed=95, civilians=36), Figures(killed=63)])
+    (CasualtyFigures(killed=95, civilians=36, injured=None, qualifier='exact', reported_by=None, evidence=None), \
+CasualtyFigures(killed=63, civilians=None, injured=None, qualifier='exact', reported_by=None, evidence=None))
+    """
+    merged: list[Figures] = []
+    for f in figures:
+        for i, m in enumerate(merged):
+            if all(getattr(f, k) is None or getattr(m, k) is None or getattr(f, k) == getattr(m, k)
+                   for k in ("killed", "civilians", "injured")):
+                merged[i] = Figures(m.killed if m.killed is not None else f.killed,
+                                    m.civilians if m.civilians is not None else f.civilians,
+                                    m.injured if m.injured is not None else f.injured,
+                                    _qualifier(m, f), m.source or f.source)
+                break
+        else:
+            merged.append(f)
+    return tuple(CasualtyFigures(m.killed, m.civilians, m.injured, m.qualifier, m.source) for m in merged)
+
+
+def _qualifier(a: Figures, b: Figures) -> str:
+    """The qualifier of two agreeing tellings of a toll: a hedge ("at least 95") beats a bare number ("Kill 95")."""
+    if a.killed is None:
+        return b.qualifier
+    if b.killed == a.killed and a.qualifier == "exact":
+        return b.qualifier
+    return a.qualifier
+
+
+def _claim(event: ArticleEvent) -> EventClaim:
+    evidence = tuple(Evidence(s.text, s.start, s.end, s.in_title) for s in event.evidence)
+    return EventClaim(type=event.type, date=event.date, place=event.place, agents=event.agents, targets=event.targets,
+                      participants=event.participants, evidence=evidence, casualties=merged_figures(event.figures),
+                      claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text)
+
+
+def article_record(article: Article, doc, digest: str | None = None, *, lexicon: Lexicon | None = None,
+                   gazetteer: Gazetteer | None = None) -> ArticleRecord:
+    """What ``article`` (parsed as ``doc``, see :func:`kg.extraction.analysed_text`) says, as one record."""
+    lexicon = lexicon or Lexicon.load()
+    gazetteer = gazetteer or Gazetteer.load()
+    entities = _ArticleEntities(lexicon, gazetteer)
+    reading = read_article(article, doc, lexicon=lexicon, gazetteer=gazetteer)
+    for mention in reading.mentions:
+        parent = reading.place_parents.get(mention.ref)
+        entities.add(replace(mention, parent=parent) if parent else mention)
+    events = tuple(_claim(e) for e in reading.events)
+    entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by,
+                                                 *e.accused_by, e.place, *(f.reported_by for f in e.casualties)) if r)
+    return ArticleRecord(article=article, content_hash=digest or content_hash(article.text),
+                         entities=tuple(entities.entities.values()), aliases=tuple(entities.aliases), events=events)
