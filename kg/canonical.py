@@ -2,8 +2,9 @@
 
 Reads every article's claims and the analysts' overrides (a plain file in the
 store's folder, see :mod:`kg.curation`), resolves them (:mod:`kg.resolution`)
-and makes the canonical graph hold exactly the result, in one transaction that
-writes only what changed: a second run over the same claims changes nothing.
+and makes the canonical graph hold exactly the result (less what the entities
+graph already says, so that every triple is stored once), in one transaction
+that writes only what changed: a second run over the same claims changes nothing.
 
 >>> from kg.store import GraphStore
 >>> resolve_store(GraphStore.open(None))
@@ -16,9 +17,10 @@ from pathlib import Path
 from kg.errors import CurationError
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
-from kg.rdf import canonical_quads
+from kg.rdf import canonical_quads, curation_quads
 from kg.resolution import Override, Resolver
 from kg.store import GraphStore
+from kg.vocab import CANONICAL_GRAPH, CURATION_GRAPH, ENTITIES_GRAPH
 
 CURATION_FILE = "curation.tsv"
 """The overrides file, in the store's folder: one override per line (see :func:`read_overrides`)."""
@@ -42,8 +44,12 @@ def read_overrides(path: Path | None) -> list[list[str]]:
     """
     if path is None or not path.is_file():
         return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CurationError(f"{path}: cannot read the overrides: {err}") from None
     rows: list[list[str]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -69,11 +75,18 @@ def overrides_of(rows: list[list[str]]) -> list[Override]:
     return out
 
 
+def override_rows(store: GraphStore) -> list[list[str]]:
+    """The overrides of ``store``: its file's lines, or those it keeps in memory."""
+    return read_overrides(curation_path(store)) if store.path is not None else store.memory_overrides
+
+
 def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None) -> int:
     """Resolve every claim in ``store`` into its canonical graph; returns how many quads changed."""
+    rows = override_rows(store)
     claims, entity_claims = store.claims()
     labels, names = store.entity_names()
-    overrides = overrides_of(read_overrides(curation_path(store)))
-    resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides)
+    resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides_of(rows))
     resolution = resolver.resolve(claims, entity_claims, labels)
-    return store.replace_canonical(canonical_quads(resolution, names))
+    canonical = {q for q in canonical_quads(resolution, names) if not store.holds(q, ENTITIES_GRAPH)}
+    changed = store.sync_graph(CANONICAL_GRAPH, canonical)
+    return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))

@@ -189,6 +189,66 @@ def serve(store_path: Path | None, host: str, port: int, timeout: float, max_res
         _fail(err)
 
 
+@cli.group()
+def curate() -> None:
+    """Correct resolution: say two nodes are one, or two, or give a node a name; kept across rebuilds.
+
+    Overrides live in curation.tsv in the store's folder (one per line, plain text) and are applied by every
+    build. Nodes are named by IRI or ref: event/..., claim/<article>/<n>, actor/..., person/..., place/....
+    """
+
+
+def _curate(store_path: Path | None, action) -> None:
+    from kg.curation import Curation
+
+    try:
+        store = GraphStore.open(store_path or default_store_path())
+        try:
+            message = action(Curation(store))
+        finally:
+            store.close()
+    except KgError as err:
+        _fail(err)
+    click.echo(message)
+
+
+def _pair_command(action: str, summary: str, sign: str) -> None:
+    @curate.command(action, help=summary)
+    @click.argument("first")
+    @click.argument("second")
+    @store_option
+    def command(first: str, second: str, store_path: Path | None) -> None:
+        _curate(store_path, lambda c: f"{action}: {first} {sign} {second}; "
+                                      f"{getattr(c, action)(first, second)} canonical quads changed")
+
+
+_pair_command("same", "FIRST and SECOND (two events, or two entities of one kind) are one real thing.", "=")
+_pair_command("different", "FIRST and SECOND are two real things (to split one event, name two of its claims).", "!=")
+
+
+@curate.command("alias")
+@click.argument("node")
+@click.argument("name")
+@store_option
+def curate_alias(node: str, name: str, store_path: Path | None) -> None:
+    """NAME is a name of NODE (an actor, person or place)."""
+    _curate(store_path, lambda c: f"alias: {node} is also {name!r}; {c.alias(node, name)} canonical quads changed")
+
+
+@curate.command("list")
+@store_option
+def curate_list(store_path: Path | None) -> None:
+    """List the overrides, numbered, in the order given."""
+    _curate(store_path, lambda c: "\n".join(str(e) for e in c.entries()) or "no overrides")
+
+
+@curate.command("undo")
+@store_option
+def curate_undo(store_path: Path | None) -> None:
+    """Remove the last override."""
+    _curate(store_path, lambda c: f"undone: {c.undo()}")
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     cli(prog_name="kg")

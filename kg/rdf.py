@@ -28,7 +28,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
 from kg.iris import mint_iri, ref_iri
 from kg.resolution import CanonicalEntity, CanonicalEvent, Resolution
-from kg.vocab import (CANONICAL_GRAPH, CKG, DCTERMS, ENTITIES_GRAPH, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+from kg.vocab import (CANONICAL_GRAPH, CKG, CURATION_GRAPH, DCTERMS, ENTITIES_GRAPH, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
                       GEONAMES_NS, WIKIDATA_NS)
 
 KIND_CLASS = {"actor": CKG.Actor, "person": CKG.Person, "place": CKG.Place}
@@ -225,4 +225,25 @@ def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]
             out.add(Quad(ref_iri(ref), SKOS.altLabel, Literal(name), CANONICAL_GRAPH))
     for gone, kept in resolution.redirects:
         out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
+    return out
+
+
+def curation_quads(rows: list[list[str]]) -> set[Quad]:
+    """The analysts' overrides (the lines of ``curation.tsv``), in the curation graph.
+
+    >>> len(curation_quads([["alias", "actor/islamic-state", "the Organisation"]]))
+    4
+    """
+    g = CURATION_GRAPH
+    out: set[Quad] = set()
+    for n, (action, first, second, *note) in enumerate(rows, 1):
+        node = mint_iri("override", str(n))
+        out |= {Quad(node, RDF.type, CKG.Override, g), Quad(node, CKG.action, Literal(action), g)}
+        out |= {Quad(node, CKG.first, ref_iri(r), g) for r in first.split(",")}
+        if action == "alias":
+            out.add(Quad(node, SKOS.altLabel, Literal(second), g))
+        else:
+            out |= {Quad(node, CKG.second, ref_iri(r), g) for r in second.split(",")}
+        if note and note[0]:
+            out.add(Quad(node, RDFS.comment, Literal(note[0]), g))
     return out

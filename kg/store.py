@@ -22,7 +22,7 @@ from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.iris import mint_iri, ref_of
 from kg.resolution import Claim, EntityClaim, FigureReport, Roles
-from kg.vocab import (CANONICAL_GRAPH, CKG, CURATION_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
+from kg.vocab import (CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
                       SKOS, SPARQL_PREFIXES)
 
 DEFAULT_STORE = Path("kg-store")
@@ -58,6 +58,7 @@ class GraphStore:
     def __init__(self, store: ox.Store, path: Path | None) -> None:
         self.store = store
         self.path = path
+        self.memory_overrides: list[list[str]] = []  # a store in memory keeps its overrides here, not in a file
 
     @classmethod
     def open(cls, path: Path | str | None, *, read_only: bool = False) -> GraphStore:
@@ -222,9 +223,13 @@ class GraphStore:
                         labels[ref] = quad.object.value
         return labels, names
 
-    def replace_canonical(self, quads: set[ox.Quad]) -> int:
-        """Make the canonical graph hold exactly ``quads``, in one transaction; returns how many quads changed."""
-        current = set(self.store.quads_for_pattern(None, None, None, CANONICAL_GRAPH))
+    def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
+        """Whether ``graph`` holds the triple of ``quad``."""
+        return any(True for _ in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, graph))
+
+    def sync_graph(self, graph: ox.NamedNode, quads: set[ox.Quad]) -> int:
+        """Make ``graph`` hold exactly ``quads``, in one transaction writing only the difference; returns its size."""
+        current = set(self.store.quads_for_pattern(None, None, None, graph))
         gone, new = current - quads, quads - current
         if not gone and not new:
             return 0
@@ -238,11 +243,6 @@ class GraphStore:
         except (OSError, RuntimeError) as err:
             raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
         return len(gone) + len(new)
-
-    def replace_curation(self, quads: Iterable[ox.Quad]) -> None:
-        """Make the curation graph hold exactly ``quads`` (one transaction)."""
-        body = _quad_text(quads)
-        self.store.update(f"DROP SILENT GRAPH {CURATION_GRAPH} ;\n" + (f"INSERT DATA {{ {body} }}" if body else ""))
 
     def counts(self) -> dict[str, int]:
         """Counts of articles, actors, people, places, events by type, and quads."""
