@@ -7,17 +7,19 @@ graph already says, so that every triple is stored once), in one transaction
 that writes only what changed: a second run over the same claims changes nothing.
 
 >>> from kg.store import GraphStore
->>> resolve_store(GraphStore.open(None))
-0
+>>> store = GraphStore.open(None)
+>>> resolve_store(store), resolve_store(store)  # an empty store: the first run writes its state, the second skips
+(1, 0)
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from kg.errors import CurationError
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
-from kg.rdf import canonical_quads, curation_quads
+from kg.rdf import canonical_quads, curation_quads, state_quad
 from kg.resolution import Override, Resolver
 from kg.store import GraphStore
 from kg.vocab import CANONICAL_GRAPH, CURATION_GRAPH, ENTITIES_GRAPH
@@ -80,13 +82,39 @@ def override_rows(store: GraphStore) -> list[list[str]]:
     return read_overrides(curation_path(store)) if store.path is not None else store.memory_overrides
 
 
-def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None) -> int:
-    """Resolve every claim in ``store`` into its canonical graph; returns how many quads changed."""
+RULES = tuple(Path(__file__).resolve().parent / name for name in (
+    "resolution.py", "canonical.py", "rdf.py", "data/resolution.toml", "data/actors.toml", "data/people.toml"))
+"""What a resolution's result depends on besides the claims and the overrides: its code and the data it reads."""
+
+
+def resolution_state(store: GraphStore, rows: list[list[str]]) -> str:
+    """A digest of everything resolution reads: each article's content hash, the overrides, the rules."""
+    digest = hashlib.sha256()
+    for text in sorted(store.article_hashes()):
+        digest.update(text.encode() + b"\n")
+    for row in rows:
+        digest.update("\t".join(row).encode() + b"\n")
+    for path in RULES:
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None,
+                  force: bool = False) -> int:
+    """Resolve every claim in ``store`` into its canonical graph; returns how many quads changed.
+
+    Skipped (0) when the canonical graph was resolved from the same articles, overrides and rules, unless
+    ``force``.
+    """
     rows = override_rows(store)
+    state = resolution_state(store, rows)
+    if not force and store.resolved_state() == state:
+        return 0
     claims, entity_claims = store.claims()
     labels, names = store.entity_names()
     resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides_of(rows))
     resolution = resolver.resolve(claims, entity_claims, labels)
     canonical = {q for q in canonical_quads(resolution, names) if not store.holds(q, ENTITIES_GRAPH)}
+    canonical.add(state_quad(state))
     changed = store.sync_graph(CANONICAL_GRAPH, canonical)
     return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))

@@ -99,7 +99,7 @@ def _casualty_quads(claim: NamedNode, n: int, article: NamedNode, article_id: st
         if value is not None:
             out.append(Quad(report, prop, _int(value), g))
     if figures.reported_by:
-        out.append(Quad(report, CKG.reportedBy, ref_iri(figures.reported_by), g))
+        out.append(Quad(report, CKG.saysReportedBy, ref_iri(figures.reported_by), g))
     return out
 
 
@@ -190,6 +190,7 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
                        (CKG.casualties, event.figures)):
         out += [Quad(node, prop, ref_iri(r), g) for r in refs]
     out += [Quad(ref_iri(c), CKG.resolvedTo, node, g) for c in event.claims]
+    out += [Quad(ref_iri(report), CKG.reportedBy, ref_iri(source), g) for report, source in event.sources]
     if event.killed is not None:
         for prop, value in zip((CKG.killedLow, CKG.killedBest, CKG.killedHigh), event.killed):
             out.append(Quad(node, prop, _int(value), g))
@@ -226,6 +227,11 @@ def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]
     for gone, kept in resolution.redirects:
         out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
     return out
+
+
+def state_quad(state: str) -> Quad:
+    """The digest of what the canonical graph was resolved from (see :func:`kg.canonical.resolution_state`)."""
+    return Quad(CANONICAL_GRAPH, CKG.contentHash, Literal(state), CANONICAL_GRAPH)
 
 
 def curation_quads(rows: list[list[str]]) -> set[Quad]:

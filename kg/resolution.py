@@ -66,6 +66,7 @@ class FigureReport:
     civilians: int | None = None
     injured: int | None = None
     qualifier: str = "exact"
+    reported_by: str | None = None  # the actor or person the article says gave them
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class CanonicalEvent:
     articles: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()  # figure report refs
+    sources: tuple[tuple[str, str], ...] = ()  # (figure report ref, who gave the figures)
     killed: tuple[int, int, int] | None = None  # low, best, high
     confidence: float = 0.5
     date_confidence: float | None = None
@@ -197,19 +199,19 @@ class ResolutionRules:
         return cls(tuple(particles), dt.timedelta(days=data["window"]["undated_days"]))
 
     def name_key(self, name: str) -> str:
-        """One key for the spellings of a person's name.
+        """One key for the spellings of a person's name: its phonetic key, with name particles folded.
 
         >>> rules = ResolutionRules.load()
         >>> len({rules.name_key(n) for n in ("Rami Abdel Rahman", "Rami Abdurrahman", "Rami Abdul Rahman")})
         1
-        >>> rules.name_key("Zahran Alloush") == rules.name_key("Zahran Aloush")
-        True
+        >>> rules.name_key("Khaled Omar"), rules.name_key("Khaled Amer")
+        ('khalidumar', 'khalidamir')
         """
         text = " " + fold(name) + " "
         for form, key in self.particles:
             text = text.replace(" " + fold(form).replace("-", " ").strip() + " ", f" {key} ")
             text = re.sub(rf" {re.escape(fold(form).strip())}(?=\w)", f" {key} ", text)
-        return skeleton(text)
+        return phonetic(text)
 
 
 def skeleton(name: str) -> str:
@@ -251,11 +253,16 @@ class Resolver:
         by_key: dict[str, list[EntityClaim]] = {}
         for c in claims:
             by_key.setdefault(c.key, []).append(c)
-        described = {k: cs for k, cs in by_key.items() if any(c.label for c in cs)}
+        described = {k: cs for k, cs in by_key.items() if any(c.label for c in cs) and not self.reference(k)}
         redirects = self._merges(described, set(known_places) | set(by_key))
         merged: dict[str, list[EntityClaim]] = {}
+        into_reference: set[tuple[str, str]] = set()
         for key, cs in described.items():
-            merged.setdefault(_follow(redirects, key), []).extend(cs)
+            target = _follow(redirects, key)
+            if self.reference(target):
+                into_reference |= {(target, c.label) for c in cs if c.label}
+            else:
+                merged.setdefault(target, []).extend(cs)
         out = []
         for ref in sorted(merged):
             cs = merged[ref]
@@ -267,53 +274,69 @@ class Resolver:
             others = sorted(set(labels) - {label})
             out.append(CanonicalEntity(ref, label, classes, tuple(others), _most_common(containers),
                                        _most_common(affiliations)))
-        names = sorted({(_follow(redirects, c.key), a) for c in claims for a in c.aliases})
+        names = sorted({(_follow(redirects, c.key), a) for c in claims for a in c.aliases} |
+                       {(c.key, c.label) for c in claims if c.label and self.reference(c.key)} | into_reference)
         names += sorted((o.first, o.second) for o in self.overrides if o.action == "alias")
         return out, redirects, names
+
+    def reference(self, ref: str) -> bool:
+        """Whether the data files describe ``ref`` (a gazetteer place, a lexicon actor): no text redescribes it."""
+        kind, _, key = ref.partition("/")
+        return key in self.gazetteer if kind == "place" else kind == "actor" and key in self.lexicon.actors
 
     def _merges(self, described: dict[str, list[EntityClaim]], places: set[str]) -> dict[str, str]:
         """Entity ref -> the ref it is merged into: spellings of one name, and the analysts' ``same``."""
         same, different = self._entity_pairs
         redirects: dict[str, str] = {}
 
-        def merge(keep: str, gone: str) -> None:
+        def merge(keep: str, gone: str, *, told: bool = False) -> None:
+            """``gone`` is ``keep``; a name already merged stays where it went, unless an analyst said so."""
+            if gone in redirects and not told:
+                return
             keep, gone = _follow(redirects, keep), _follow(redirects, gone)
             if keep != gone and frozenset((keep, gone)) not in different:
                 redirects[gone] = keep
 
         weight = {k: len(cs) for k, cs in described.items()}
-        people: dict[str, list[str]] = {}
+        people: dict[str, list[tuple[str, str]]] = {}  # first letters of the name key -> (key, ref)
         for key, cs in described.items():
             if key.startswith("person/"):
-                label = _most_common(Counter(c.label for c in cs if c.label)) or key
-                people.setdefault(self.rules.name_key(label), []).append(key)
+                name = self.rules.name_key(_most_common(Counter(c.label for c in cs if c.label)) or key)
+                people.setdefault(name[:3], []).append((name, key))
         for name, alias in ((o.first, o.second) for o in self.overrides if o.action == "alias"):
             for key in [k for k in described if k.startswith(name.split("/", 1)[0] + "/") and k != name]:
                 if any(self.rules.name_key(c.label or "") == self.rules.name_key(alias) for c in described[key]):
-                    merge(name, key)
-        for keys in people.values():
-            ranked = sorted(keys, key=lambda k: (-weight[k], k))
-            for other in ranked[1:]:
-                merge(ranked[0], other)
+                    merge(name, key, told=True)
+        for group in people.values():
+            ranked = sorted(group, key=lambda p: (-weight[p[1]], p[1]))
+            for i, (name, keep) in enumerate(ranked):
+                for other, gone in ranked[i + 1:]:
+                    if name == other or (min(len(name), len(other)) >= 10 and _edits(name, other) <= 1):
+                        merge(keep, gone)
         book = self._place_book(described, {})
         sounds: dict[str, list[str]] = {}
         for ref in sorted(places):
-            if ref.startswith("place/") and (ref in described or ref.split("/", 1)[1] in self.gazetteer):
-                place = book.place(ref)
-                name = place.name if place is not None and ref not in described else ref.rsplit("/", 1)[1]
-                sk = skeleton(name)
-                if len(sk) >= 3:  # a short skeleton ("sl") joins only names of one phonetic key
-                    sounds.setdefault(sk, []).append(ref)
-                elif sk:
-                    sounds.setdefault(f"{sk}/{phonetic(name)}", []).append(ref)
+            place = book.place(ref) if ref.startswith("place/") else None
+            if place is None or (ref not in described and (place.key not in self.gazetteer or
+                                                           place.kind in {"governorate", "country"})):
+                continue  # a described place may be a town or a part of one, never a province or a country
+            sk = skeleton(place.name)
+            if len(sk) >= 3:  # a short skeleton ("sl") joins only names of one phonetic key
+                sounds.setdefault(sk, []).append(ref)
+            elif sk:
+                sounds.setdefault(f"{sk}/{phonetic(place.name)}", []).append(ref)
         for refs in sounds.values():
             ranked = sorted(refs, key=lambda r: (r in described, -_depth(book, r), r))
-            for keep in ranked:
-                for gone in ranked:
-                    if gone != keep and gone in described and self._within(book, gone, keep):
-                        merge(keep, gone)
+            for gone in ranked:
+                if gone not in described:
+                    continue
+                into = {_follow(redirects, keep) for keep in ranked
+                        if keep != gone and _depth(book, keep) >= _depth(book, gone) and self._within(book, gone, keep)
+                        and _alike(phonetic(book.place(gone).name), phonetic(book.place(keep).name))} - {gone}
+                if len({book.governorate(r) for r in into}) == 1:  # "Midan" alone: Aleppo's or Damascus's?
+                    merge(min(into, key=ranked.index), gone)
         for pair in sorted(tuple(sorted(p)) for p in same):
-            merge(*pair)
+            merge(*pair, told=True)
         return redirects
 
     def _within(self, book: PlaceBook, described: str, other: str) -> bool:
@@ -322,7 +345,11 @@ class Resolver:
         if a is None or b is None or not a.parent or not b.parent:
             return False
         pa, pb = book.place(f"place/{a.parent}"), book.place(f"place/{b.parent}")
-        return pa is not None and pb is not None and (book.contains(pa, pb) or book.contains(pb, pa))
+        if pa is None or pb is None or not (book.contains(pa, pb) or book.contains(pb, pa)):
+            return False
+        provinces = {book.governorate(r) for r in (described, other, *(_key_container(described), _key_container(other)))
+                     if r and book.place(r) is not None} - {None}
+        return len(provinces) <= 1  # "Midan" of Aleppo and "Midan" of Damascus are two places
 
     def _place_book(self, described: dict[str, list[EntityClaim]], redirects: dict[str, str]) -> PlaceBook:
         mentions: dict[str, EntityMention] = {}
@@ -371,6 +398,7 @@ class Resolver:
             claims=tuple(sorted(c.ref for c in claims)), date=date, place=place,
             roles=Roles.union(c.roles for c in claims), articles=tuple(articles),
             evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
+            sources=tuple(sorted({(f.ref, f.reported_by) for c in claims for f in c.figures if f.reported_by})),
             killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
             date_confidence=round(sum(date.compatible(d) for d in dated) / len(dated), 3) if date else None,
             place_confidence=round(sum(book.compatible(place, p) for p in placed) / len(placed), 3) if place else None,
@@ -389,10 +417,16 @@ class _Clusters:
         overrides = resolver.overrides
         self.same = [(o.first, o.second) for o in overrides if o.action == "same" and o.first.startswith("claim/")]
         self.different = {frozenset((o.first, o.second)) for o in overrides if o.action == "different"}
+        self._places: dict[tuple[str | None, str | None], bool] = {}
 
     def of(self, claims: Sequence[Claim]) -> list[list[Claim]]:
-        """Claims grouped into events, each group's most specific claim first, groups in key order."""
-        blocks: dict[tuple[str, str], list[Claim]] = {}
+        """Claims grouped into events, each group's most specific claim first, groups in key order.
+
+        A claim is compared only with the events of its block (type and governorate; every governorate for a
+        claim placed only in the country or in a place no text put inside one) that have a claim of a month it may
+        fit (:meth:`_months`), so the cost grows with the claims of a block and month, not of the store.
+        """
+        blocks: dict[str, list[Claim]] = {}
         floating: list[Claim] = []
         alone: list[list[Claim]] = []
         for c in claims:
@@ -401,35 +435,51 @@ class _Clusters:
             elif self.book.unplaced(c.place) or self.book.kind(c.place) == "country":
                 floating.append(c)
             else:
-                root = self.book.governorate(c.place) or c.place
-                blocks.setdefault((c.type, root), []).append(c)
+                blocks.setdefault(self.book.governorate(c.place) or c.place, []).append(c)
         clusters: list[list[Claim]] = []
-        for key in sorted(blocks):
-            block: list[list[Claim]] = []
-            for c in sorted(blocks[key], key=self._specificity):
-                self._place(c, block)
-            clusters += block
-        by_type: dict[str, list[list[Claim]]] = {}
-        for cluster in clusters:
-            by_type.setdefault(cluster[0].type, []).append(cluster)
+        index: dict[tuple[str, str, tuple[int, int]], list[int]] = {}
+
+        def place(claim: Claim, scope: str) -> None:
+            candidates = sorted({i for m in self._months(claim, lookup=True)
+                                 for i in index.get((claim.type, scope, m), ())})
+            found = next((i for i in candidates if all(self.fits(claim, other) for other in clusters[i])), None)
+            if found is None:
+                found = len(clusters)
+                clusters.append([])
+            clusters[found].append(claim)
+            for m in self._months(claim, lookup=False):
+                for key in {(claim.type, scope, m), (claim.type, "*", m)}:
+                    ids = index.setdefault(key, [])
+                    if not ids or ids[-1] != found:
+                        ids.append(found)
+
+        for root in sorted(blocks):
+            for c in sorted(blocks[root], key=self._specificity):
+                place(c, root)
         for c in sorted(floating, key=self._specificity):
-            group = by_type.setdefault(c.type, [])
-            before = len(group)
-            self._place(c, group)
-            if len(group) > before:
-                clusters.append(group[-1])
-        clusters += alone
-        clusters = self._joined(clusters)
+            place(c, "*")
+        clusters = self._joined(clusters + alone)
         for cluster in clusters:
             cluster.sort(key=self._specificity)
         return sorted(clusters, key=lambda cl: self._specificity(cl[0]))
 
-    def _place(self, claim: Claim, clusters: list[list[Claim]]) -> None:
-        for cluster in clusters:
-            if all(self.fits(claim, other) for other in cluster):
-                cluster.append(claim)
-                return
-        clusters.append([claim])
+    def _months(self, claim: Claim, *, lookup: bool) -> set[tuple[int, int]]:
+        """The months under which a claim is filed (``lookup`` False) or looks for events it may fit.
+
+        Any two claims that :meth:`fits` share one: a day or a month is filed and looked up under its month, a
+        year under its twelve (and looks at the years on either side: "last year" is reckoned differently), an
+        undated claim under the months of the days before its publication that it may tell.
+        """
+        date = claim.date
+        if date is None:
+            if claim.published is None:
+                return set()
+            days = (claim.published - dt.timedelta(days=n) for n in range(self.window.days + 1))
+            return {(d.year, d.month) for d in days}
+        if date.precision != "year":
+            return {(date.year, date.month or 1)}
+        years = (date.year - 1, date.year, date.year + 1) if lookup else (date.year,)
+        return {(y, m) for y in years for m in range(1, 13)}
 
     def _joined(self, clusters: list[list[Claim]]) -> list[list[Claim]]:
         """Clusters joined as the analysts' ``same`` overrides say (unless a ``different`` forbids it)."""
@@ -461,7 +511,7 @@ class _Clusters:
         """Whether claims ``a`` and ``b`` (of two articles) may tell one event."""
         if a.article == b.article or a.type != b.type or frozenset((a.ref, b.ref)) in self.different:
             return False
-        if not self.book.compatible(a.place, b.place):
+        if not self._compatible(a.place, b.place):
             return False
         if a.date is None or b.date is None:
             if a.date is None and b.date is None:
@@ -486,6 +536,12 @@ class _Clusters:
                 return False
         return True
 
+    def _compatible(self, a: str | None, b: str | None) -> bool:
+        key = (a, b) if (a or "") <= (b or "") else (b, a)
+        if key not in self._places:
+            self._places[key] = self.book.compatible(a, b)
+        return self._places[key]
+
     def _told_after(self, date: DateValue, published: dt.date) -> bool:
         """Whether an article published on ``published`` may tell, undated, the event of ``date`` (its day)."""
         return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= self.window
@@ -507,6 +563,39 @@ def _depth(book: PlaceBook, ref: str | None) -> int:
     return len(book.chain(place)) if place is not None else 0
 
 
+def _alike(a: str, b: str) -> bool:
+    """Whether two phonetic keys may be spellings of one name: one edit apart, two in a name of eight or more.
+
+    >>> _alike("salamyia", "salamiya"), _alike("jabal", "jabla"), _alike("mayadin", "midan")
+    (True, False, False)
+    """
+    return _edits(a, b) <= (2 if min(len(a), len(b)) >= 8 else 1)
+
+
+def _edits(a: str, b: str) -> int:
+    """The Levenshtein distance of two short strings.
+
+    >>> _edits("salamyia", "salamiya"), _edits("hamas", "hums")
+    (2, 2)
+    """
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _key_container(ref: str) -> str | None:
+    """The place a described place's key puts it in ("place/sy/aleppo/midan" -> "place/sy/aleppo").
+
+    >>> _key_container("place/sy/aleppo/midan"), _key_container("place/sy/midan")
+    ('place/sy/aleppo', None)
+    """
+    head = ref.rsplit("/", 1)[0]
+    return head if head.count("/") >= 2 else None
+
+
 def _follow(redirects: dict[str, str], ref: str | None) -> str | None:
     seen: set[str] = set()
     while ref in redirects and ref not in seen:
@@ -518,7 +607,8 @@ def _follow(redirects: dict[str, str], ref: str | None) -> str | None:
 def _redirected(claim: Claim, redirects: dict[str, str]) -> Claim:
     if not redirects:
         return claim
-    return replace(claim, place=_follow(redirects, claim.place), roles=claim.roles.mapped(redirects))
+    figures = tuple(replace(f, reported_by=_follow(redirects, f.reported_by)) for f in claim.figures)
+    return replace(claim, place=_follow(redirects, claim.place), roles=claim.roles.mapped(redirects), figures=figures)
 
 
 def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:

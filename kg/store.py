@@ -22,7 +22,7 @@ from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.iris import mint_iri, ref_of
 from kg.resolution import Claim, EntityClaim, FigureReport, Roles
-from kg.vocab import (CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
+from kg.vocab import (CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
                       SKOS, SPARQL_PREFIXES)
 
 DEFAULT_STORE = Path("kg-store")
@@ -150,6 +150,17 @@ class GraphStore:
             return quad.object.value
         return None
 
+    def article_hashes(self) -> list[str]:
+        """The content hash of every article in the store."""
+        return [q.object.value for q in self.store.quads_for_pattern(None, CKG.contentHash, None, None)
+                if q.graph_name == q.subject != CANONICAL_GRAPH]
+
+    def resolved_state(self) -> str | None:
+        """The digest the canonical graph was last resolved from, or None."""
+        for q in self.store.quads_for_pattern(CANONICAL_GRAPH, CKG.contentHash, None, CANONICAL_GRAPH):
+            return q.object.value
+        return None
+
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
         """Every article's event claims and entity claims, as resolution reads them (index lookups per claim)."""
         articles: dict[ox.NamedNode, tuple[dt.date | None, str | None]] = {}
@@ -208,8 +219,9 @@ class GraphStore:
             return int(values[0].value) if values else None
 
         qualifier = props.get(CKG.qualifier)
+        source = props.get(CKG.saysReportedBy)
         return FigureReport(ref_of(report.value), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
-                            qualifier[0].value if qualifier else "exact")
+                            qualifier[0].value if qualifier else "exact", ref_of(source[0].value) if source else None)
 
     def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""

@@ -65,7 +65,7 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     contentHash
     sourceOutlet
     EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysAgent saysTarget saysParticipant
-    saysClaimedBy saysAccusedBy saysCasualties readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
+    saysClaimedBy saysAccusedBy saysCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
     resolvedTo killedLow killedBest killedHigh confidence articleCount outletCount
     Override action first second
 """)
