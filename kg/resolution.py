@@ -272,12 +272,27 @@ class Resolver:
             containers = Counter(_follow(redirects, c.container) for c in cs if c.container)
             affiliations = Counter(c.affiliation for c in cs if c.affiliation)
             others = sorted(set(labels) - {label})
-            out.append(CanonicalEntity(ref, label, classes, tuple(others), _most_common(containers),
+            out.append(CanonicalEntity(ref, label, classes, tuple(others), self._container(containers),
                                        _most_common(affiliations)))
         names = sorted({(_follow(redirects, c.key), a) for c in claims for a in c.aliases} |
                        {(c.key, c.label) for c in claims if c.label and self.reference(c.key)} | into_reference)
         names += sorted((o.first, o.second) for o in self.overrides if o.action == "alias")
         return out, redirects, names
+
+    def _container(self, containers: Counter) -> str | None:
+        """The container of a place told in several ways: the most precise one inside all the others, if one is.
+
+        "Conoco" told once "in Al Asharah" and once only "in Syria" is in Al Asharah.
+        """
+        book = PlaceBook(self.gazetteer, {})
+        places = {c: book.place(c) for c in containers}
+        ranked = sorted(containers, key=lambda c: (-_depth(book, c), -containers[c], c))
+        for c in ranked:
+            inner = places[c]
+            if inner is not None and all(places[o] is not None and book.contains(places[o], inner)
+                                         for o in containers):
+                return c
+        return _most_common(containers)
 
     def reference(self, ref: str) -> bool:
         """Whether the data files describe ``ref`` (a gazetteer place, a lexicon actor): no text redescribes it."""
