@@ -774,6 +774,12 @@ def test_a_province_total_and_a_village_toll_stay_two_events():
     assert sorted(e.place for e in events) == sorted(["place/sy/gov/idlib", BABULIN.ref])
 
 
+def test_two_close_counts_of_one_attacks_dead_at_a_city_and_its_village_are_one_event():
+    events = assemble([_telling(S1, "place/sy/gov/idlib", killed=20), _telling(S2, BABULIN.ref, killed=22)],
+                      PlaceBook(GAZETTEER, {BABULIN.ref: BABULIN}), published=PUBLISHED)
+    assert [sorted(f.killed for f in e.figures) for e in events] == [[20, 22]]
+
+
 def test_tellings_on_different_days_stay_apart():
     monday = _telling(S1, "place/sy/saraqib")
     tuesday = _telling(S2, "place/sy/saraqib", date_text="on Tuesday")
@@ -835,3 +841,20 @@ def test_two_tolls_at_two_places_stay_two_events_end_to_end(nlp, text):
 def test_a_when_clause_dates_its_main_event_and_a_duration_dates_nothing(nlp, text, expected):
     dates = {e.date.lexical() if e.date else None for e in record(nlp, text).events}
     assert dates == {expected}
+
+
+# --- 7. who bombed: the bomber's vehicle, and a bomber who blew himself up
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "killed"), [
+    *both("A motorcycle bomber killed at least 16 civilians outside a bakery in Hasakeh on Monday.", 16,
+          id="motorcycle-bomber"),
+    *both("A car bomber killed nine soldiers at a checkpoint near Azaz on Monday, the monitor said.", 9, id="car-bomber"),
+    *both("A suicide bomber blew himself up at a wedding in the town of Tall Tawil on Monday.", None,
+          id="blew-himself-up"),
+])
+def test_a_bomber_named_by_his_vehicle_or_blowing_himself_up_tells_a_bombing(nlp, text, killed):
+    rec = record(nlp, text)
+    assert [(e.type, e.date.lexical() if e.date else None) for e in rec.events] == [("Bombing", "2019-03-04")]
+    assert [c.killed for c in rec.events[0].casualties] == ([killed] if killed else [])

@@ -497,11 +497,24 @@ def _same_time(event_type: str, a: DateValue, b: DateValue, agents_a: set[str], 
         abs((a.first_day() - b.first_day()).days) <= BATTLE_DAYS and not (agents_a and agents_b and not agents_a & agents_b)
 
 
+CLOSE_TOLLS = 0.25
+"""Tolls this close (a share of the larger) are two counts of one event's dead, not a total and a part of it..."""
+CLOSE_TOLLS_FROM = 10
+"""...when both are this large: 3 and 4 dead are two events' tolls as often as two counts of one."""
+
+
 def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:
-    """Whether two sets of tellings both give death tolls and share none."""
+    """Whether two sets of tellings both give death tolls, share none, and none are close.
+
+    >>> _tolls_differ([Figures(killed=700)], [Figures(killed=300)]), _tolls_differ([Figures(killed=20)], [Figures(killed=22)])
+    (True, False)
+    >>> _tolls_differ([Figures(killed=4)], [Figures(killed=3)])
+    True
+    """
     ka = {f.killed for f in a if f.killed is not None}
     kb = {f.killed for f in b if f.killed is not None}
-    return bool(ka and kb and not ka & kb)
+    close = any(min(x, y) >= CLOSE_TOLLS_FROM and abs(x - y) <= CLOSE_TOLLS * max(x, y) for x in ka for y in kb)
+    return bool(ka and kb and not ka & kb and not close)
 
 
 def _finer(a: DateValue, b: DateValue) -> bool:
