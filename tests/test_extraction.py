@@ -46,6 +46,8 @@ def _events(record, event_type: str):
     ("Among the 63 killed were at least 36 civilians", 63, 36, "exact"),
     ("More than 19 civilians were killed in Eastern Ghouta on Sunday", 19, 19, "more than"),
     ("a car bomb attack that killed twelve people", 12, None, "exact"),
+    ("Shelling in Musraba has meanwhile killed another three people including a child", 3, None, "exact"),
+    ("A further 12 people died in the strikes", 12, None, "exact"),
 ])
 def test_casualty_figures_in_sentences(text, killed, civilians, qualifier):
     figures = figures_in(text)

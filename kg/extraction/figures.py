@@ -34,6 +34,8 @@ NUMBER = (r"(?:\d{1,3}(?:[,.]\d{3})+|\d+|(?:(?:" + "|".join(list(_TENS) + list(_
 QUALIFIERS = {"at least": "at least", "more than": "more than", "over": "more than", "about": "about", "around": "about",
               "nearly": "about", "almost": "about", "some": "about", "roughly": "about", "approximately": "about",
               "up to": "up to", "as many as": "up to", "at most": "up to"}
+ADDITIVE = r"(?:(?:another|a further|an additional|further)\s+)?"
+"""Words that add a count to one told before ("killed another three people"): the count is this event's."""
 QUALIFIER = r"(?:(?P<q>at least|more than|over|about|around|nearly|almost|some|roughly|approximately|up to|as many as|at most)\s+)?"
 
 
@@ -71,8 +73,8 @@ DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|b
 NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
               r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
 _PATTERNS_KILLED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
-    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
+    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
+    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
 ]
@@ -80,7 +82,7 @@ _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of 
                                 r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
                                 r"(?P<n2>" + NUMBER +
                                 r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I)
-_PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + QUALIFIER +
+_PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + ADDITIVE + QUALIFIER +
                                        r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
 # "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
 _COMBATANT_WORDS = r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists|gunmen|members|policemen"
