@@ -275,6 +275,10 @@ class ConflictSpans:
                 out.append(Span(doc, ent.start, ent.end, label="neighbourhood"))
                 continue
             hint = "governorate" if _province_word(doc, ent) else None
+            longer = self._extended(ent, hint)
+            if longer is not None:  # NER cut the name short: "Tal" of "Tal Abyad"
+                out.append(longer)
+                continue
             place = self.gazetteer.lookup(ent.text, kind_hint=hint)
             if place is None:
                 inner = self._inner_place(ent, hint) if ent.label_ in PLACE_LABELS | {"ORG"} else None
@@ -286,6 +290,18 @@ class ConflictSpans:
             if ent.label_ in PLACE_LABELS or place.kind != "country" or ent.label_ == "ORG":
                 out.append(Span(doc, ent.start, ent.end, label=place.key))
         return out
+
+    def _extended(self, ent: Span, hint: str | None) -> Span | None:
+        """The name a place entity begins, when the title-case words after it make a place of home ("Tal Abyad")."""
+        doc = ent.doc
+        for extra in (2, 1):
+            end = ent.end + extra
+            if end > len(doc) or not all(t.is_title and t.pos_ == "PROPN" for t in doc[ent.end:end]):
+                continue
+            place = self.gazetteer.lookup(doc[ent.start:end].text, kind_hint=hint)
+            if place is not None and place.country_code in HOME_COUNTRIES:
+                return Span(doc, ent.start, end, label=place.key)
+        return None
 
     def _inner_place(self, ent: Span, hint: str | None) -> Span | None:
         """The longest window of a multi-word name that is a place nearby, when the whole name is none."""

@@ -858,3 +858,31 @@ def test_a_bomber_named_by_his_vehicle_or_blowing_himself_up_tells_a_bombing(nlp
     rec = record(nlp, text)
     assert [(e.type, e.date.lexical() if e.date else None) for e in rec.events] == [("Bombing", "2019-03-04")]
     assert [c.killed for c in rec.events[0].casualties] == ([killed] if killed else [])
+
+
+# --- 8. attacks repelled, groups named by what they are, names NER cut short
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "agents", "targets"), [
+    *both("Syrian troops repelled the IS attack on villages in Hama province on Monday.",
+          ("actor/islamic-state",), ("actor/syrian-government",), id="repelled"),
+    *both("The army foiled an attack by Jaish al-Fateh on Mallah Farms on Monday.",
+          ("actor/group/jaish-al-fateh",), ("actor/syrian-government",), id="foiled-by-a-group"),
+])
+def test_who_repelled_an_attack_was_attacked(nlp, text, agents, targets):
+    [event] = record(nlp, text).events
+    assert (event.agents, event.targets) == (agents, targets)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "group", "place"), [
+    *both("The Hamza Brigade attacked the town of Khanasir on Monday.", "actor/group/hamza-brigade",
+          "place/sy/khanasir", id="the-brigade"),
+    *both("Fighters of the Raqqa Revolutionaries Brigade clashed with IS in Tal Abyad on Monday.",
+          "actor/group/raqqa-revolutionaries-brigade", "place/sy/tal-abyad", id="fighters-of-the-brigade"),
+])
+def test_a_group_is_named_without_the_words_before_it_and_a_place_in_its_name_is_no_place(nlp, text, group, place):
+    rec = record(nlp, text)
+    assert [(e.agents[0], e.place) for e in rec.events] == [(group, place)]
+    assert not any(e.kind == "person" for e in rec.entities)

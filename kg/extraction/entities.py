@@ -24,7 +24,7 @@ from kg.nlp import FORCE_ACTIONS, FORCE_NOUNS
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
-CONNECTORS = frozenset({"al", "el", "of", "the", "ul"})
+CONNECTORS = frozenset({"al", "el", "of", "the", "ul", "-"})
 
 
 def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
@@ -34,9 +34,12 @@ def read_entities(doc: Doc, lexicon: Lexicon, gazetteer: Gazetteer) -> Mentions:
         found.append((span, mention_of(span, f"actor/{span.label_}", lexicon.actors[span.label_].label)))
     found += _new_groups(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
     found += _coordinated_demonyms(doc, lexicon, {i for s, _ in found for i in range(s.start, s.end)})
-    places = place_mentions(doc, gazetteer)
+    actors = {i for s, _ in found for i in range(s.start, s.end)}  # "Jaish al-Fateh" is a group, not a person
+    groups = {i for s, m in found if m.key.startswith("group/") for i in range(s.start, s.end)}
+    places = [(s, m) for s, m in place_mentions(doc, gazetteer)  # "Hamza" in "the Hamza Brigade" is no place
+              if not groups & set(range(s.start, s.end))]
     described = {i for s, m in places if m.parent for i in range(s.start, s.end)}
-    people = [(s, m) for s, m in _people(doc, lexicon) if not described & set(range(s.start, s.end))]
+    people = [(s, m) for s, m in _people(doc, lexicon) if not (described | actors) & set(range(s.start, s.end))]
     found += people
     positions = sorted([(s.start, m.ref) for s, m in found if m.kind == "actor"] +
                        [(s.start, m.affiliation) for s, m in people if m.affiliation])
@@ -77,6 +80,8 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
             j += 1
         while j > i and lower[j - 1] in CONNECTORS:
             j -= 1
+        while i < j and (lower[i] in CONNECTORS or (doc[i].is_sent_start and doc[i].pos_ != "PROPN")):
+            i += 1  # "The Hamza Brigade", "Fighters of the Raqqa Brigade" at a sentence's start
         words = lower[i:j]
         after = lower[j] if j < len(doc) else ""
         if len(words) >= 2 and (words[-1] in lexicon.unit_nouns or words[0] in lexicon.unit_openers):

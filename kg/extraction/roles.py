@@ -119,8 +119,9 @@ class RoleReader:
         verb = root if root.pos_ == "VERB" else light_verb
         if verb is not None and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
             subject = inherited_subject(verb)
-            if subject is not None:
-                take(noun_core(subject), agent_role)
+            if subject is not None:  # "the army, which repelled the attack": a defence verb's subject was attacked
+                role = self.lexicon.role_frames.get(verb.lemma_.lower(), {}).get("nsubj", agent_role)
+                take(noun_core(subject), role)
         if verb is not None:
             for child in verb.children:
                 if child.dep_ == "nsubj" and child.pos_ == "PRON" and not found.agents and not found.participants:
