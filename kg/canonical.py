@@ -19,7 +19,8 @@ from pathlib import Path
 from kg.errors import CurationError
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
-from kg.rdf import canonical_quads, curation_quads, state_quad
+from kg.control import control_periods
+from kg.rdf import canonical_quads, control_quads, curation_quads, state_quad
 from kg.resolution import Override, Resolver
 from kg.store import GraphStore
 from kg.vocab import CANONICAL_GRAPH, CURATION_GRAPH, ENTITIES_GRAPH
@@ -83,7 +84,7 @@ def override_rows(store: GraphStore) -> list[list[str]]:
 
 
 RULES = tuple(Path(__file__).resolve().parent / name for name in (
-    "resolution.py", "canonical.py", "rdf.py", "data/resolution.toml", "data/actors.toml", "data/people.toml"))
+    "resolution.py", "canonical.py", "control.py", "rdf.py", "data/resolution.toml", "data/actors.toml", "data/people.toml"))
 """What a resolution's result depends on besides the claims and the overrides: its code and the data it reads."""
 
 
@@ -114,7 +115,11 @@ def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazettee
     labels, names = store.entity_names()
     resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides_of(rows))
     resolution = resolver.resolve(claims, entity_claims, labels)
-    canonical = {q for q in canonical_quads(resolution, names) if not store.holds(q, ENTITIES_GRAPH)}
+    sides = {e.ref: e.affiliation for e in resolution.entities if e.affiliation}
+    periods = control_periods(resolution.events, store.control_claims(), dict(resolution.redirects), sides)
+    named = {**labels, **{e.ref: e.label for e in resolution.entities}}
+    quads = canonical_quads(resolution, names) | set(control_quads(periods, named))
+    canonical = {q for q in quads if not store.holds(q, ENTITIES_GRAPH)}
     canonical.add(state_quad(state))
     changed = store.sync_graph(CANONICAL_GRAPH, canonical)
     return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))

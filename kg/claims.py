@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from collections.abc import Iterable
 
-from kg.dates import DateValue
-from kg.extraction import ArticleEvent, EntityMention, read_article
+from kg.dates import DateValue, resolve
+from kg.extraction import ArticleEvent, ControlMention, EntityMention, read_article
 from kg.extraction.assembly import PlaceBook
 from kg.extraction.figures import Figures
 from kg.gazetteer import Gazetteer, Place
@@ -94,6 +94,17 @@ class EventClaim:
 
 
 @dataclass(frozen=True)
+class ControlClaim:
+    """One statement of who holds a place: on the day the article was published, and since when if it says."""
+
+    place: str
+    actor: str
+    evidence: Evidence
+    observed: DateValue | None = None  # the article's publication day
+    since: DateValue | None = None  # "under IS control since 2014"
+
+
+@dataclass(frozen=True)
 class ArticleRecord:
     """Everything one article contributes to the graph."""
 
@@ -102,6 +113,7 @@ class ArticleRecord:
     entities: tuple[Entity, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # (entity ref, surface form met in this article)
     events: tuple[EventClaim, ...] = ()
+    control: tuple[ControlClaim, ...] = ()
 
 
 class _ArticleEntities:
@@ -244,7 +256,18 @@ def article_record(article: Article, doc, digest: str | None = None, *, lexicon:
         parent = reading.place_parents.get(mention.ref)
         entities.add(replace(mention, parent=parent) if parent else mention)
     events = tuple(_claim(e) for e in reading.events)
+    control = tuple(_control(c, article) for c in reading.control)
     entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by,
                                                  *e.accused_by, e.place, *(f.reported_by for f in e.casualties)) if r)
+    entities.ensure(r for c in control for r in (c.place, c.actor))
     return ArticleRecord(article=article, content_hash=digest or content_hash(article.text),
-                         entities=tuple(entities.entities.values()), aliases=tuple(entities.aliases), events=events)
+                         entities=tuple(entities.entities.values()), aliases=tuple(entities.aliases), events=events,
+                         control=control)
+
+
+def _control(mention: ControlMention, article: Article) -> ControlClaim:
+    published = article.published
+    s = mention.sentence
+    since = resolve(mention.since_text, published=published) if mention.since_text else None
+    observed = DateValue(published.year, published.month, published.day) if published else None
+    return ControlClaim(mention.place, mention.actor, Evidence(s.text, s.start, s.end, s.in_title), observed, since)

@@ -65,6 +65,21 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Control:
+    """An actor holding a place: who, since and until when (lexical dates at their precision; None: not known,
+    or still held), the sentences that say so and the ids of their articles, and the IRI of a period of another
+    actor that overlaps it (the sources disagree)."""
+
+    controller: str
+    since: str | None
+    until: str | None
+    evidence: tuple[str, ...]
+    articles: tuple[str, ...]
+    conflict: str | None
+    iri: str
+
+
+@dataclass(frozen=True)
 class Neighbour:
     """A node linked to another by ``relation`` (agent, target, participant, place, affiliation,
     locatedIn). ``direction`` is ``out`` when the other node is the subject (``node relation
@@ -239,6 +254,20 @@ class KnowledgeGraph:
                       tuple(e["agent"]), tuple(e["target"]), tuple(e["participant"]), tuple(e["article"]))
                 for e in found.values()]
 
+    def controller(self, place: str, date: object) -> list[Control]:
+        """Who held ``place`` (IRI or name) on ``date`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a ``datetime.date``).
+
+        More than one answer means the sources disagree; none, that nothing in the graph says.
+
+        >>> _demo().controller("Raqqa", "2014-11-25")  # the demo's two articles say nothing of who held it
+        []
+        """
+        rows = run_query(self.store, "control_of", {"place": place, "date": date}).rows
+        return [Control(r["controller"], _lexical(r["since"]), _lexical(r["until"]),
+                        tuple((r["evidence"] or "").split(" | ")) if r["evidence"] else (),
+                        tuple((r["sources"] or "").split("; ")) if r["sources"] else (), r["conflict"], r["period"])
+                for r in rows]
+
     def actor(self, name: str) -> Actor | None:
         """The actor or person called ``name`` (any alias, any case, or its IRI); None when there is none.
 
@@ -360,4 +389,9 @@ def _demo() -> KnowledgeGraph:
     return graph
 
 
-__all__ = ["KnowledgeGraph", "Event", "Actor", "Neighbour"]
+def _lexical(value: object) -> str | None:
+    """A date cell as its lexical form (``2013``, ``2015-05``, ``2017-10-14``)."""
+    return None if value is None else str(value)
+
+
+__all__ = ["KnowledgeGraph", "Control", "Event", "Actor", "Neighbour"]

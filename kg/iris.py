@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 
 from kg.vocab import ID_NS
 
-IRI_KINDS = ("article", "actor", "person", "place", "event", "claim", "mention", "casualties", "override")
+IRI_KINDS = ("article", "actor", "person", "place", "event", "claim", "mention", "casualties", "override", "control")
 """What an instance IRI may name; the first part of every ref."""
 
 

@@ -67,6 +67,17 @@ class TriggerEntry:
 
 
 @dataclass(frozen=True)
+class ControlWords:
+    """The words of statements of who holds a place (``words.toml``, ``[control]``)."""
+
+    held: frozenset[str]  # "IS-held", "rebel-controlled"
+    control_verbs: frozenset[str]  # "the army controls Palmyra"
+    parts: frozenset[str]  # "eastern", "areas", "outskirts": a part of a place, not the place
+    place_words: frozenset[str]  # "town", "province": words between the statement and the place it names
+    holders: dict[str, str]  # "government" (in "government-held") -> the actor key it means
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Everything under ``kg/data/`` that names actors, people and events."""
 
@@ -95,6 +106,7 @@ class Lexicon:
     claim_verbs: frozenset[str]
     accuse_verbs: frozenset[str]
     irregular: dict[str, tuple[str, ...]]  # verb lemma -> past forms the English rules do not make
+    control_words: ControlWords
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -133,6 +145,10 @@ class Lexicon:
             role_frames={lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
             claim_verbs=frozenset(trig_doc["attribution"]["claim_verbs"]),
             accuse_verbs=frozenset(trig_doc["attribution"]["accuse_verbs"]),
+            control_words=ControlWords(frozenset(words["control"]["held"]), frozenset(words["control"]["verbs"]),
+                                       frozenset(words["control"]["parts"]),
+                                       frozenset(w for ws in words["places"].values() if isinstance(ws, list)
+                                                 for w in ws), dict(words["control"]["holders"])),
             irregular={verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
         lex._check()
         return lex

@@ -22,11 +22,14 @@ the people, places and groups texts describe; the names articles use.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
+from kg.claims import ArticleRecord, CasualtyFigures, ControlClaim, Entity, EventClaim, Evidence
 from kg.iris import mint_iri, ref_iri
+from kg.control import ControlPeriod
+from kg.dates import DateValue
 from kg.resolution import CanonicalEntity, CanonicalEvent, Resolution
 from kg.vocab import (CANONICAL_GRAPH, CKG, CURATION_GRAPH, DCTERMS, ENTITIES_GRAPH, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
                       GEONAMES_NS, WIKIDATA_NS)
@@ -125,6 +128,17 @@ def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, 
     return out
 
 
+def control_claim_quads(claim: ControlClaim, n: int, article: NamedNode, article_id: str, g: NamedNode) -> list[Quad]:
+    """One statement the article makes of who holds a place ("IS-held Raqqa"), in that article's graph."""
+    node = mint_iri("claim", f"{article_id}/control/{n}")
+    out = [Quad(node, RDF.type, CKG.ControlClaim, g), Quad(node, CKG.inArticle, article, g),
+           Quad(node, CKG.saysPlace, ref_iri(claim.place), g), Quad(node, CKG.saysController, ref_iri(claim.actor), g)]
+    for prop, value in ((CKG.saysDate, claim.observed), (CKG.saysSince, claim.since)):
+        if value is not None:
+            out.append(Quad(node, prop, Literal(value.lexical(), datatype=XSD.term(value.xsd)), g))
+    return out + _evidence_quads(node, article, article_id, claim.evidence, g)
+
+
 def entity_claim_quads(entity: Entity | None, ref: str, names: list[str], article: NamedNode, article_id: str,
                        g: NamedNode) -> list[Quad]:
     """What one article says of one entity: the names it uses, and its description of an entity only it knows."""
@@ -160,6 +174,8 @@ def article_quads(record: ArticleRecord) -> tuple[NamedNode, list[Quad], list[Qu
         own.append(Quad(node, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI), g))
     for n, event in enumerate(record.events):
         own += claim_quads(event, n, node, art.id, g)
+    for n, control in enumerate(record.control):
+        own += control_claim_quads(control, n, node, art.id, g)
     entities = {e.ref: e for e in record.entities}
     names: dict[str, list[str]] = {}
     for ref, surface in record.aliases:
@@ -226,6 +242,30 @@ def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]
             out.add(Quad(ref_iri(ref), SKOS.altLabel, Literal(name), CANONICAL_GRAPH))
     for gone, kept in resolution.redirects:
         out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
+    return out
+
+
+def _dated(value: DateValue) -> Literal:
+    return Literal(value.lexical(), datatype=XSD.term(value.xsd))
+
+
+def control_quads(periods: Iterable[ControlPeriod], labels: dict[str, str]) -> list[Quad]:
+    """The control periods, in the canonical graph: who held a place from when to when, on what evidence."""
+    g = CANONICAL_GRAPH
+    out: list[Quad] = []
+    for p in periods:
+        node = mint_iri("control", p.key)
+        span = f"{p.start.lexical() if p.start else '?'}–{p.end.lexical() if p.end else ''}"
+        label = f"{labels.get(p.actor, p.actor)} holds {labels.get(p.place, p.place)}, {span}"
+        out += [Quad(node, RDF.type, CKG.ControlPeriod, g), Quad(node, RDFS.label, Literal(label), g),
+                Quad(node, CKG.controlledPlace, ref_iri(p.place), g), Quad(node, CKG.controller, ref_iri(p.actor), g)]
+        for prop, day_prop, value in ((CKG.start, CKG.startDay, p.start), (CKG.end, CKG.endDay, p.end)):
+            if value is not None:
+                out += [Quad(node, prop, _dated(value), g),
+                        Quad(node, day_prop, Literal(value.first_day().isoformat(), datatype=XSD.date), g)]
+        for prop, refs in ((CKG.startedBy, p.started_by), (CKG.endedBy, p.ended_by), (CKG.supportedBy, p.evidence)):
+            out += [Quad(node, prop, ref_iri(r), g) for r in refs]
+        out += [Quad(node, CKG.conflictsWith, mint_iri("control", k), g) for k in p.conflicts]
     return out
 
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.iris import mint_iri, ref_of
+from kg.control import ControlStatement
 from kg.resolution import Claim, EntityClaim, FigureReport, Roles
 from kg.vocab import (CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
                       SKOS, SPARQL_PREFIXES)
@@ -204,6 +205,20 @@ class GraphStore:
         events.sort(key=lambda c: c.ref)
         entities.sort(key=lambda c: c.ref)
         return events, entities
+
+    def control_claims(self) -> list[ControlStatement]:
+        """Every article's statements of who holds a place."""
+        out = []
+        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.ControlClaim, None):
+            node, graph = quad.subject, quad.graph_name
+            props = self._props(node, graph)
+            observed, since = props.get(CKG.saysDate), props.get(CKG.saysSince)
+            out.append(ControlStatement(
+                ref_of(node.value), ref_of(graph.value), ref_of(props[CKG.saysPlace][0].value),
+                ref_of(props[CKG.saysController][0].value), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))),
+                DateValue.parse(observed[0].value) if observed else None,
+                DateValue.parse(since[0].value) if since else None))
+        return sorted(out, key=lambda c: c.ref)
 
     def _props(self, node: ox.NamedNode, graph: ox.NamedNode) -> dict[ox.NamedNode, list]:
         out: dict[ox.NamedNode, list] = {}

@@ -68,6 +68,8 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     saysClaimedBy saysAccusedBy saysCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
     resolvedTo killedLow killedBest killedHigh confidence articleCount outletCount
     Override action first second
+    ControlClaim ControlPeriod saysController saysSince controlledPlace controller start end startDay endDay
+    startedBy endedBy supportedBy conflictsWith
 """)
 RDF = _Namespace(RDF_NS, "type")
 RDFS = _Namespace(RDFS_NS, "label comment subClassOf subPropertyOf domain range seeAlso")

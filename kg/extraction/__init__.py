@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc
 
 from kg.extraction.assembly import ArticleEvent, PlaceBook, assemble, focus_place
+from kg.extraction.control import ControlMention, control_mentions
 from kg.extraction.entities import read_entities
 from kg.extraction.events import EventMention, FiguresMention, event_mentions
 from kg.extraction.figures import Figures
@@ -37,6 +38,7 @@ class ArticleReading:
     mentions: tuple[EntityMention, ...]
     events: tuple[ArticleEvent, ...]
     place_parents: dict[str, str]  # a described place with no container named -> the one its events show
+    control: tuple[ControlMention, ...] = ()  # statements of who holds a place ("IS-held Raqqa")
 
 
 def analysed_text(article: Article) -> str:
@@ -80,7 +82,8 @@ def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
     events = assemble(told, places, published=article.published, sides=sides,
                       focus=focus_place(mentions.all, places))
     body = [m if title_chars == 0 else _shifted(m, title_chars) for m in mentions.all]
-    return ArticleReading(tuple(body), tuple(events), dict(places.inferred))
+    control = tuple(control_mentions(doc, mentions, lexicon, title_chars=title_chars))
+    return ArticleReading(tuple(body), tuple(events), dict(places.inferred), control)
 
 
 def _shifted(mention: EntityMention, title_chars: int) -> EntityMention:
@@ -90,5 +93,5 @@ def _shifted(mention: EntityMention, title_chars: int) -> EntityMention:
     return replace(mention, start=mention.start - title_chars, end=mention.end - title_chars)
 
 
-__all__ = ["ArticleEvent", "ArticleReading", "EntityMention", "EventMention", "Figures", "FiguresMention", "Record",
+__all__ = ["ArticleEvent", "ArticleReading", "ControlMention", "EntityMention", "EventMention", "Figures", "FiguresMention", "Record",
            "Sentence", "analysed_text", "read_article", "read_doc", "slug"]

@@ -137,6 +137,9 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
             and root.head.lower_ not in lexicon.event_nouns \
             and not any(s.start <= root.head.i < s.end for s in trigger.doc.spans["triggers"]):
         return False  # "rocket launcher", "bomb squad": a thing, not an event
+    if root.pos_ == "VERB" and root.dep_ in {"acl", "advcl"} and any(c.dep_ == "aux" and c.tag_ == "TO" for c in
+                                                                     root.children):
+        return False  # "an offensive to retake Raqqa", "launched a campaign to seize it": an aim, not an event
     for token in trigger:
         if any(c.dep_ == "neg" for c in token.children):
             return False
