@@ -91,6 +91,7 @@ class EventClaim:
     claimed_by: tuple[str, ...] = ()  # who claimed responsibility for it
     accused_by: tuple[str, ...] = ()  # who accuses its agents of it
     date_text: str | None = None  # the words the date was read from ("on Monday")
+    changes_hands: bool = False  # a capture or surrender of the place itself
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,8 @@ def _claim(event: ArticleEvent) -> EventClaim:
     evidence = tuple(Evidence(s.text, s.start, s.end, s.in_title) for s in event.evidence)
     return EventClaim(type=event.type, date=event.date, place=event.place, agents=event.agents, targets=event.targets,
                       participants=event.participants, evidence=evidence, casualties=merged_figures(event.figures),
-                      claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text)
+                      claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text,
+                      changes_hands=event.changes_hands)
 
 
 def article_record(article: Article, doc, digest: str | None = None, *, lexicon: Lexicon | None = None,

@@ -4,7 +4,7 @@ Part of resolution: it reads the canonical events and every article's statements
 ("IS-held Raqqa", "under government control since 2016"), and makes, for each place, the periods each
 actor held it. The rules:
 
-- A capture gives its agents the place from its date; a surrender gives it to whom the agents surrendered;
+- A capture of the place itself (not "eight villages near Aleppo") gives its agents the place from its date; a surrender gives it to whom the agents surrendered;
   a capture or withdrawal names who lost it (its targets), whose period ends there (and, if nothing earlier
   says since when they held it, starts unknown).
 - A statement says its actor held the place on the day the article was published, or since the date it
@@ -18,7 +18,7 @@ actor held it. The rules:
 
 >>> raqqa = "place/sy/raqqa"
 >>> taken = CanonicalEvent("capture/x", "Capture", "Capture in Raqqa, 2013", ("claim/a/0",), DateValue(2013), raqqa,
-...                        Roles(agents=("actor/islamic-state",)))
+...                        Roles(agents=("actor/islamic-state",)), changes_hands=True)
 >>> [(p.actor, p.start.lexical(), p.end) for p in control_periods([taken], [])]
 [('actor/islamic-state', '2013', None)]
 """
@@ -90,8 +90,8 @@ def control_periods(events: Sequence[CanonicalEvent], statements: Sequence[Contr
     by_place: dict[str, list[_Evidence]] = {}
     for event in events:
         role = CHANGES_HANDS.get(event.type)
-        if role is None or event.date is None or event.place is None:
-            continue
+        if role is None or event.date is None or event.place is None or not event.changes_hands:
+            continue  # "IS captured eight villages near Aleppo" says nothing of who holds Aleppo
         gainers = tuple(dict.fromkeys(sides.get(r, r) for r in getattr(event.roles, role)))
         losers = tuple(dict.fromkeys(sides.get(r, r) for r in (event.roles.targets if role == "agents"
                                                                 else event.roles.agents)))

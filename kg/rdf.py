@@ -115,6 +115,8 @@ def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, 
         out.append(Quad(node, CKG.saysDate, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
     if event.date_text:
         out.append(Quad(node, CKG.saysDateText, Literal(event.date_text), g))
+    if event.changes_hands:
+        out.append(Quad(node, CKG.changesHands, Literal("true", datatype=XSD.boolean), g))
     if event.place:
         out.append(Quad(node, CKG.saysPlace, ref_iri(event.place), g))
     for prop, refs in ((CKG.saysAgent, event.agents), (CKG.saysTarget, event.targets),
@@ -207,6 +209,8 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
         out += [Quad(node, prop, ref_iri(r), g) for r in refs]
     out += [Quad(ref_iri(c), CKG.resolvedTo, node, g) for c in event.claims]
     out += [Quad(ref_iri(report), CKG.reportedBy, ref_iri(source), g) for report, source in event.sources]
+    if event.changes_hands:
+        out.append(Quad(node, CKG.changesHands, Literal("true", datatype=XSD.boolean), g))
     if event.killed is not None:
         for prop, value in zip((CKG.killedLow, CKG.killedBest, CKG.killedHigh), event.killed):
             out.append(Quad(node, prop, _int(value), g))

@@ -111,6 +111,7 @@ class Claim:
     roles: Roles = Roles()
     evidence: tuple[str, ...] = ()  # mention refs
     figures: tuple[FigureReport, ...] = ()
+    changes_hands: bool = False  # a capture or surrender of the place itself
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class CanonicalEvent:
     date_confidence: float | None = None
     place_confidence: float | None = None
     outlets: int = 1
+    changes_hands: bool = False  # some claim says the place itself changed hands
 
     @property
     def ref(self) -> str:
@@ -417,7 +419,7 @@ class Resolver:
             killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
             date_confidence=round(sum(date.compatible(d) for d in dated) / len(dated), 3) if date else None,
             place_confidence=round(sum(book.compatible(place, p) for p in placed) / len(placed), 3) if place else None,
-            outlets=outlets)
+            outlets=outlets, changes_hands=any(c.changes_hands for c in claims))
 
 
 class _Clusters:

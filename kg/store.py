@@ -187,7 +187,8 @@ class GraphStore:
             events.append(Claim(
                 ref_of(node.value), ref_of(graph.value), props[CKG.saysType][0].value.rsplit("#", 1)[1], published,
                 outlet, DateValue.parse(date[0].value) if date else None, ref_of(place[0].value) if place else None,
-                Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))), figures))
+                Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))), figures,
+                CKG.changesHands in props))
         entities: list[EntityClaim] = []
         for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EntityClaim, None):
             node, graph = quad.subject, quad.graph_name

@@ -69,7 +69,7 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     resolvedTo killedLow killedBest killedHigh confidence articleCount outletCount
     Override action first second
     ControlClaim ControlPeriod saysController saysSince controlledPlace controller start end startDay endDay
-    startedBy endedBy supportedBy conflictsWith
+    startedBy endedBy supportedBy conflictsWith changesHands
 """)
 RDF = _Namespace(RDF_NS, "type")
 RDFS = _Namespace(RDFS_NS, "label comment subClassOf subPropertyOf domain range seeAlso")

@@ -28,7 +28,8 @@ PALMYRA, RAQQA, NAHDA = "place/sy/palmyra", "place/sy/raqqa", "place/sy/raqqa/na
 
 def capture(n: int, date: DateValue | None, place: str, agents=(), targets=(), type: str = "Capture") -> CanonicalEvent:
     return CanonicalEvent(f"capture/{n}", type, f"{type} {n}", (f"claim/a{n}/0",), date, place,
-                          Roles(agents=tuple(agents), targets=tuple(targets)), evidence=(f"mention/a{n}/0-10",))
+                          Roles(agents=tuple(agents), targets=tuple(targets)), evidence=(f"mention/a{n}/0-10",),
+                          changes_hands=True)
 
 
 def said(n: int, actor: str, place: str, observed: DateValue | None, since: DateValue | None = None) -> ControlStatement:
@@ -82,6 +83,12 @@ def test_sources_that_disagree_give_two_periods_that_name_each_other():
 def test_a_period_is_about_its_place_only():
     periods = control_periods([capture(1, DateValue(2017, 10, 14), NAHDA, [SDF])], [])
     assert [p.place for p in periods] == [NAHDA]
+
+
+def test_a_capture_of_villages_near_a_city_is_no_change_of_who_holds_the_city():
+    near = CanonicalEvent("capture/9", "Capture", "Capture 9", ("claim/a9/0",), DateValue(2014, 7, 30), RAQQA,
+                          Roles(agents=(IS,)), changes_hands=False)
+    assert control_periods([near], []) == []
 
 
 def test_undated_captures_fix_no_period():

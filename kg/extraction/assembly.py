@@ -50,6 +50,7 @@ class ArticleEvent:
     claimed_by: tuple[str, ...] = ()
     accused_by: tuple[str, ...] = ()
     date_text: str | None = None
+    changes_hands: bool = False  # a capture or surrender of its place itself (not of villages near it)
 
 
 class PlaceBook:
@@ -442,9 +443,10 @@ class _Assembly:
         evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
         targets = [t for t in group.targets if self.sides([t]) - self.sides(group.agents)]
         date_text = next((m.date_text for m in group.mentions if m.date_text), None)
+        changes = group.type in {"Capture", "Surrender"} and any(not m.takes_other for m in group.mentions)
         return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
                             tuple(group.participants), evidence, tuple(group.figures), tuple(group.claimed_by),
-                            tuple(group.accused_by), date_text)
+                            tuple(group.accused_by), date_text, changes)
 
 
 def focus_place(mentions: Sequence[EntityMention], places: PlaceBook) -> str | None:

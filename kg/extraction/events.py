@@ -45,6 +45,7 @@ class EventMention:
     accused_by: tuple[str, ...] = ()  # who accuses the agents
     refers_back: bool = False  # "the attack": the attack told last
     near: bool = False  # the place is one the event was outside of, not where it was
+    takes_other: bool = False  # a capture of something other than its place ("eight villages near Aleppo")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class _SentenceReader:
         return EventMention(kind, trigger.text, sentence, tuple(unique(agents)), tuple(unique(targets)),
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(unique(roles.claimed_by)),
-                            tuple(unique(roles.accused_by)), back is not None, near)
+                            tuple(unique(roles.accused_by)), back is not None, near, roles.takes_other)
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}

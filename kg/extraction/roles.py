@@ -46,6 +46,7 @@ class Roles:
     near: list[str] = field(default_factory=list)  # "outside Damascus": near the event, not where it was
     claimed_by: list[str] = field(default_factory=list)
     accused_by: list[str] = field(default_factory=list)
+    takes_other: bool = False  # a capture of something that is not its place ("eight villages near Aleppo")
 
 
 class RoleReader:
@@ -99,10 +100,12 @@ class RoleReader:
                         take(fought(child), "target")
                 elif dep == "nsubjpass":
                     take(noun_core(child), object_is)
+                    found.takes_other |= object_is == "place" and self._something_else(child)
                 elif dep == "agent":
                     take([t for c in child.children for t in noun_core(c)], agent_role)
                 elif dep in {"dobj", "attr"} and (is_verb or head.i != root.i):
                     take(sub, object_is)
+                    found.takes_other |= object_is == "place" and self._something_else(child)
                 elif dep in {"acl", "relcl"} and head.i == root.i and object_is == "target" and child.pos_ == "VERB" \
                         and any(c.lower_ == "to" for c in child.children):
                     take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")  # "the battle to uproot X"
@@ -150,6 +153,16 @@ class RoleReader:
             take([root.head.head], "place")  # "the battle for Raqqa"
         self._attribution(root, found)
         return found
+
+    def _something_else(self, taken: Token) -> bool:
+        """Whether what a capture took is named as something other than a place ("eight villages", "two oil
+        fields", "most of the province"): then the place it names nearby did not change hands. "The city" and
+        "the town" stand for a place told before; a side taken ("IS fighters") is a capture of the place."""
+        core = noun_core(taken)
+        if any(m.kind in {"place", "actor", "person"} for m in self.mentions.within(core)):
+            return False
+        definite = any(c.lower_ in {"the", "this", "that"} for c in taken.children)
+        return taken.pos_ in {"NOUN", "PRON", "ADJ", "NUM"} and not (definite and taken.tag_ == "NN")
 
     def _take(self, tokens: Iterable[Token], role: str, found: Roles) -> None:
         if role == "ignore":
