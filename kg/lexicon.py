@@ -75,6 +75,7 @@ class ControlWords:
     parts: frozenset[str]  # "eastern", "areas", "outskirts": a part of a place, not the place
     place_words: frozenset[str]  # "town", "province": words between the statement and the place it names
     holders: dict[str, str]  # "government" (in "government-held") -> the actor key it means
+    partly: frozenset[str] = frozenset()  # "partially controlled": a part of the place
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ class Lexicon:
             control_words=ControlWords(frozenset(words["control"]["held"]), frozenset(words["control"]["verbs"]),
                                        frozenset(words["control"]["parts"]),
                                        frozenset(w for ws in words["places"].values() if isinstance(ws, list)
-                                                 for w in ws), dict(words["control"]["holders"])),
+                                                 for w in ws), dict(words["control"]["holders"]),
+                                       frozenset(words["control"]["partly"])),
             irregular={verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
         lex._check()
         return lex

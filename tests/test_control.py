@@ -170,3 +170,28 @@ def test_disagreeing_reports_show_both_holders_with_their_sentences(tmp_path: Pa
     changes = graph.query("changes_of_hands", actor="Islamic State")
     assert [(str(r["date"]), r["gained"], r["lost"]) for r in changes] == [
         ("2015-05-20", "Islamic State", None), ("2016-03-27", "Syrian government", "Islamic State")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("strip", [False, True], ids=["punctuated", "stripped"])
+@pytest.mark.parametrize(("text", "place", "changes"), [
+    ("IS fighters seized Palmyra on Monday.", PALMYRA, True),
+    ("Palmyra fell to IS on Monday.", PALMYRA, True),
+    ("The SDF said they seized the al-Nahda neighborhood in Raqqa on Monday.", NAHDA, True),
+    ("IS fighters captured eight villages in the area between Aleppo and the border on Monday.", "place/sy/aleppo",
+     False),
+    ("Government forces seized a rebel-held neighbourhood on the edge of Aleppo on Monday.", "place/sy/aleppo", False),
+    ("Rebels took control of part of the town of Manbij on Monday.", "place/sy/manbij", False),
+])
+def test_a_capture_changes_who_holds_its_place_only_when_the_place_itself_was_taken(nlp, text, place, changes, strip):
+    article = Article(id="t", text=stripped(text) if strip else text, published=dt.date(2016, 7, 5))
+    [event] = read_article(article, nlp(analysed_text(article))).events
+    assert (event.type, event.place, event.changes_hands) == ("Capture", place, changes)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["The SDF launched a campaign to retake Raqqa in November.",
+                                  "Rebels are battling to take control of Aleppo."])
+def test_an_aim_to_take_a_place_is_no_capture(nlp, text):
+    article = Article(id="t", text=text, published=dt.date(2016, 7, 5))
+    assert [e.type for e in read_article(article, nlp(analysed_text(article))).events if e.type == "Capture"] == []

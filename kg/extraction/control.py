@@ -137,8 +137,9 @@ def _controls(verb: Token, mentions: Mentions, words) -> tuple[str, str] | None:
         holder, held = next((c for c in by.children if c.dep_ == "pobj"), None), passive
     else:
         return None
-    if holder is None or held.lower_ in words.parts or any(c.lower_ in words.parts for c in held.children):
-        return None
+    if holder is None or held.lower_ in words.parts or any(c.lower_ in words.parts for c in held.children) \
+            or any(c.dep_ == "advmod" and c.lower_ in words.partly for c in verb.children):
+        return None  # "Aleppo is partially controlled by ...": a part of it
     actors = [m for t in holder.subtree for m in mentions.at(t.i) if m.kind == "actor" or m.affiliation]
     places = [m for m in mentions.at(held.i) if m.kind == "place"]
     if not actors or not places:

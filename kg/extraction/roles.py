@@ -155,14 +155,21 @@ class RoleReader:
         return found
 
     def _something_else(self, taken: Token) -> bool:
-        """Whether what a capture took is named as something other than a place ("eight villages", "two oil
-        fields", "most of the province"): then the place it names nearby did not change hands. "The city" and
-        "the town" stand for a place told before; a side taken ("IS fighters") is a capture of the place."""
+        """Whether what a capture took is named as something other than a place ("eight villages", "a
+        neighbourhood", "the eastern part of the city", "the last supply route"): then the place it names nearby
+        did not change hands. "The city" and "the town" stand for a place told before; "which", for the noun
+        it follows."""
+        parts = self.lexicon.control_words.parts
         core = noun_core(taken)
-        if any(m.kind in {"place", "actor", "person"} for m in self.mentions.within(core)):
+        if taken.lower_ in parts:  # "the al-Nahda neighbourhood" is a place; "the east of the city" a part of one
+            return not any(m.kind == "place" for m in self.mentions.within(t for t in core if t.i < taken.i))
+        if any(c.lower_ in parts and c.dep_ in {"amod", "nsubj"} for c in taken.children):
+            return True
+        if any(m.kind == "place" for m in self.mentions.within(core)):
             return False
         definite = any(c.lower_ in {"the", "this", "that"} for c in taken.children)
-        return taken.pos_ in {"NOUN", "PRON", "ADJ", "NUM"} and not (definite and taken.tag_ == "NN")
+        return taken.pos_ in {"NOUN", "ADJ", "NUM"} and not (definite and taken.tag_ == "NN"
+                                                            and taken.lower_ in self.lexicon.control_words.place_words)
 
     def _take(self, tokens: Iterable[Token], role: str, found: Roles) -> None:
         if role == "ignore":
@@ -208,6 +215,8 @@ class RoleReader:
     def _prep(self, prep: Token, sub: list[Token], object_is: str, found: Roles) -> None:
         word = prep.lower_
         agent_role = "participant" if object_is == "participant" else "agent"
+        if word == "of" and object_is == "place":  # "took control of part of the town"
+            found.takes_other |= any(self._something_else(c) for c in prep.children if c.dep_ == "pobj")
         if word == "by":
             self._take([t for c in prep.children for t in noun_core(c)], agent_role, found)
         elif word in {"on", "against", "targeting"}:
