@@ -542,7 +542,7 @@ class _Clusters:
                     return False
         elif not _close(a.date, b.date):
             return False
-        elif a.place != b.place and "day" not in (a.date.precision, b.date.precision):
+        elif a.place != b.place and not (a.date.precision == b.date.precision == "day"):
             return False
         elif "country" in (self.book.kind(a.place), self.book.kind(b.place)) and a.date.precision != "day" != b.date.precision:
             return False
