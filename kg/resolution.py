@@ -542,6 +542,8 @@ class _Clusters:
                     return False
         elif not _close(a.date, b.date):
             return False
+        elif {a.date.precision, b.date.precision} == {"year", "day"}:
+            return False  # "recaptured Aleppo late last year" is too vague to be one day's telling of another article
         elif a.place != b.place and not (a.date.precision == b.date.precision == "day"):
             return False
         elif "country" in (self.book.kind(a.place), self.book.kind(b.place)) and a.date.precision != "day" != b.date.precision:

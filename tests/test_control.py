@@ -195,3 +195,11 @@ def test_a_capture_changes_who_holds_its_place_only_when_the_place_itself_was_ta
 def test_an_aim_to_take_a_place_is_no_capture(nlp, text):
     article = Article(id="t", text=text, published=dt.date(2016, 7, 5))
     assert [e.type for e in read_article(article, nlp(analysed_text(article))).events if e.type == "Capture"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["Turkey is determined to push ahead with the offensive and capture Al Bab from IS.",
+                                  "Rebels are determined to capture Idlib."])
+def test_a_side_determined_to_take_a_place_has_not_taken_it(nlp, text):
+    article = Article(id="t", text=text, published=dt.date(2016, 7, 5))
+    assert [e.type for e in read_article(article, nlp(analysed_text(article))).events] == []

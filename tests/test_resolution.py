@@ -324,3 +324,7 @@ def test_curate_on_the_command_line(seeds_store: Path, tmp_path: Path) -> None:
     (path / "curation.tsv").write_text("same\tonly-two-fields\n", encoding="utf-8")
     result = kg("list")
     assert result.exit_code == 1 and "curation.tsv:1: expected ACTION" in result.output
+
+
+def test_a_report_dated_only_to_a_year_is_no_telling_of_another_articles_day():
+    assert len(resolve([claim("a1"), claim("a2", date=DateValue(2014))]).events) == 2

@@ -154,6 +154,9 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
         child, head = head, head.head
         if head.lemma_.lower() in lexicon.governing_verbs and child.dep_ not in {"nsubj", "nsubjpass"}:
             return False
+        if child.dep_ in {"conj", "xcomp"} and any(c.dep_ == "acomp" and c.lemma_.lower() in lexicon.governing_verbs
+                                                   for c in head.children):
+            return False  # "Turkey is determined to push ahead and capture Al Bab": an aim
         if head.lemma_.lower() in lexicon.hedges and head.pos_ == "NOUN":
             return False
         if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in lexicon.modals | {"will"} for c in head.children) \
