@@ -169,7 +169,7 @@ class CanonicalEvent:
     date_confidence: float | None = None
     place_confidence: float | None = None
     outlets: int = 1
-    changes_hands: bool = False  # some claim says the place itself changed hands
+    changes_hands: bool = False  # every claim says the place itself changed hands (not "villages near it")
 
     @property
     def ref(self) -> str:
@@ -419,7 +419,7 @@ class Resolver:
             killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
             date_confidence=round(sum(date.compatible(d) for d in dated) / len(dated), 3) if date else None,
             place_confidence=round(sum(book.compatible(place, p) for p in placed) / len(placed), 3) if place else None,
-            outlets=outlets, changes_hands=any(c.changes_hands for c in claims))
+            outlets=outlets, changes_hands=all(c.changes_hands for c in claims))
 
 
 class _Clusters:

@@ -443,7 +443,8 @@ class _Assembly:
         evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
         targets = [t for t in group.targets if self.sides([t]) - self.sides(group.agents)]
         date_text = next((m.date_text for m in group.mentions if m.date_text), None)
-        changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions)
+        changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
+            and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
         return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
                             tuple(group.participants), evidence, tuple(group.figures), tuple(group.claimed_by),
                             tuple(group.accused_by), date_text, changes)

@@ -46,6 +46,7 @@ class EventMention:
     refers_back: bool = False  # "the attack": the attack told last
     near: bool = False  # the place is one the event was outside of, not where it was
     takes_other: bool = False  # a capture of something other than its place ("eight villages near Aleppo")
+    taken: tuple[str, ...] = ()  # the places a capture's object names
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ class _SentenceReader:
         return EventMention(kind, trigger.text, sentence, tuple(unique(agents)), tuple(unique(targets)),
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(unique(roles.claimed_by)),
-                            tuple(unique(roles.accused_by)), back is not None, near, roles.takes_other)
+                            tuple(unique(roles.accused_by)), back is not None, near, roles.takes_other,
+                            tuple(unique(roles.taken)))
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}

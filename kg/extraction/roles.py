@@ -47,6 +47,7 @@ class Roles:
     claimed_by: list[str] = field(default_factory=list)
     accused_by: list[str] = field(default_factory=list)
     takes_other: bool = False  # a capture of something that is not its place ("eight villages near Aleppo")
+    taken: list[str] = field(default_factory=list)  # the places a capture's object names ("seized the town of Mare")
 
 
 class RoleReader:
@@ -67,6 +68,8 @@ class RoleReader:
         def take(tokens: Iterable[Token], role: str) -> None:
             self._take(tokens, role, found)
 
+        if object_is == "place" and root.dep_ == "acl" and root.tag_ == "VBN" and root.head.pos_ in {"NOUN", "PROPN"}:
+            self._object(root.head, object_is, found)  # "the district of Ramussa seized by rebels": the district
         heads = [root] + [t for t in trigger if t.i != root.i]
         stand = stand_in(root)
         if stand.i != root.i:
@@ -100,12 +103,12 @@ class RoleReader:
                         take(fought(child), "target")
                 elif dep == "nsubjpass":
                     take(noun_core(child), object_is)
-                    found.takes_other |= object_is == "place" and self._something_else(child)
+                    self._object(child, object_is, found)
                 elif dep == "agent":
                     take([t for c in child.children for t in noun_core(c)], agent_role)
                 elif dep in {"dobj", "attr"} and (is_verb or head.i != root.i):
                     take(sub, object_is)
-                    found.takes_other |= object_is == "place" and self._something_else(child)
+                    self._object(child, object_is, found)
                 elif dep in {"acl", "relcl"} and head.i == root.i and object_is == "target" and child.pos_ == "VERB" \
                         and any(c.lower_ == "to" for c in child.children):
                     take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")  # "the battle to uproot X"
@@ -153,6 +156,13 @@ class RoleReader:
             take([root.head.head], "place")  # "the battle for Raqqa"
         self._attribution(root, found)
         return found
+
+    def _object(self, taken: Token, object_is: str, found: Roles) -> None:
+        """Note what a capture took: whether something other than a place, and the places its words name."""
+        if object_is != "place":
+            return
+        found.takes_other |= self._something_else(taken)
+        found.taken += [m.ref for m in self.mentions.within(noun_core(taken)) if m.kind == "place"]
 
     def _something_else(self, taken: Token) -> bool:
         """Whether what a capture took is named as something other than a place ("eight villages", "a
@@ -216,7 +226,9 @@ class RoleReader:
         word = prep.lower_
         agent_role = "participant" if object_is == "participant" else "agent"
         if word == "of" and object_is == "place":  # "took control of part of the town"
-            found.takes_other |= any(self._something_else(c) for c in prep.children if c.dep_ == "pobj")
+            for c in prep.children:
+                if c.dep_ == "pobj":
+                    self._object(c, object_is, found)
         if word == "by":
             self._take([t for c in prep.children for t in noun_core(c)], agent_role, found)
         elif word in {"on", "against", "targeting"}:
