@@ -14,7 +14,8 @@ actor held it. The rules:
   evidence inside another's period, is a conflict. Both periods are kept, each with its sources, and
   linked by ``ckg:conflictsWith``.
 - A period is about its place only: control of a neighbourhood says nothing of its city, nor the reverse.
-- Undated captures and statements from undated articles fix no period.
+- Undated captures and statements from undated articles fix no period; nor do events placed only in a country
+  ("Russia withdrew from Syria").
 
 >>> raqqa = "place/sy/raqqa"
 >>> taken = CanonicalEvent("capture/x", "Capture", "Capture in Raqqa, 2013", ("claim/a/0",), DateValue(2013), raqqa,
@@ -90,8 +91,9 @@ def control_periods(events: Sequence[CanonicalEvent], statements: Sequence[Contr
     by_place: dict[str, list[_Evidence]] = {}
     for event in events:
         role = CHANGES_HANDS.get(event.type)
-        if role is None or event.date is None or event.place is None or not event.changes_hands:
-            continue  # "IS captured eight villages near Aleppo" says nothing of who holds Aleppo
+        if role is None or event.date is None or event.place is None or not event.changes_hands \
+                or event.place.startswith("place/country/"):
+            continue  # "IS captured eight villages near Aleppo" says nothing of who holds Aleppo, nor a country's
         gainers = tuple(dict.fromkeys(sides.get(r, r) for r in getattr(event.roles, role)))
         losers = tuple(dict.fromkeys(sides.get(r, r) for r in (event.roles.targets if role == "agents"
                                                                 else event.roles.agents)))

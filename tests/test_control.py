@@ -203,3 +203,12 @@ def test_an_aim_to_take_a_place_is_no_capture(nlp, text):
 def test_a_side_determined_to_take_a_place_has_not_taken_it(nlp, text):
     article = Article(id="t", text=text, published=dt.date(2016, 7, 5))
     assert [e.type for e in read_article(article, nlp(analysed_text(article))).events] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("strip", [False, True], ids=["punctuated", "stripped"])
+@pytest.mark.parametrize("text", ["IS withdrew from Palmyra on Monday.", "IS fighters pulled out of Palmyra on Monday."])
+def test_a_side_that_withdraws_from_a_place_loses_it(nlp, text, strip):
+    article = Article(id="t", text=stripped(text) if strip else text, published=dt.date(2016, 3, 29))
+    [event] = read_article(article, nlp(analysed_text(article))).events
+    assert (event.type, event.place, event.agents, event.targets) == ("Capture", PALMYRA, (), (IS,))

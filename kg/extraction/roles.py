@@ -139,6 +139,7 @@ class RoleReader:
         self._by_after(trigger, found, agent_role)
         if not found.agents and not found.participants and verb is not None:
             before = self._actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1])
+            before = [b for b in before if b not in found.targets]  # "IS withdrew from Palmyra": IS lost it
             (found.participants if object_is == "participant" else found.agents).extend(before)
         if not found.targets and root.pos_ == "VERB" and object_is == "target":
             found.targets += self._actor_just_after(trigger)
