@@ -201,6 +201,9 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
         out.append(Quad(node, CKG.date, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
     if event.place:
         out.append(Quad(node, CKG.place, ref_iri(event.place), g))
+    for prop, share in ((CKG.dateConfidence, event.date_confidence), (CKG.placeConfidence, event.place_confidence)):
+        if share is not None:
+            out.append(Quad(node, prop, _decimal(share), g))
     roles = event.roles
     for prop, refs in ((CKG.agent, roles.agents), (CKG.target, roles.targets), (CKG.participant, roles.participants),
                        (CKG.claimedBy, roles.claimed_by), (CKG.accusedBy, roles.accused_by),

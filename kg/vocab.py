@@ -66,7 +66,7 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     sourceOutlet
     EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysAgent saysTarget saysParticipant
     saysClaimedBy saysAccusedBy saysCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
-    resolvedTo killedLow killedBest killedHigh confidence articleCount outletCount
+    resolvedTo killedLow killedBest killedHigh confidence dateConfidence placeConfidence articleCount outletCount
     Override action first second
     ControlClaim ControlPeriod saysController saysSince controlledPlace controller start end startDay endDay
     startedBy endedBy supportedBy conflictsWith changesHands

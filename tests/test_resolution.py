@@ -328,3 +328,14 @@ def test_curate_on_the_command_line(seeds_store: Path, tmp_path: Path) -> None:
 
 def test_a_report_dated_only_to_a_year_is_no_telling_of_another_articles_day():
     assert len(resolve([claim("a1"), claim("a2", date=DateValue(2014))]).events) == 2
+
+
+def test_confidence_of_the_date_and_place_is_the_share_of_claims_that_agree():
+    [event] = resolve([claim("a1"), claim("a2", date=DateValue(2014, 11))]).events
+    assert (event.date, event.date_confidence, event.place_confidence) == (NOV_25, 1.0, 1.0)
+    [event] = resolve([claim("a1"), claim("a2", date=None)]).events
+    assert event.date_confidence == 1.0  # an undated claim neither agrees nor disagrees
+    [event] = resolve([claim("a1", date=DateValue(2014)), claim("a2", date=DateValue(2015))]).events  # "last year"
+    assert event.date_confidence == 0.5
+    [event] = resolve([claim("a1"), claim("a2", place=RAQQA_GOV)]).events
+    assert (event.place, event.place_confidence, event.confidence) == (RAQQA, 1.0, 0.75)
