@@ -17,6 +17,7 @@ actor held it. The rules:
 - Undated captures and statements from undated articles fix no period; nor do events placed only in a country
   ("Russia withdrew from Syria").
 
+>>> from kg.resolution import Roles
 >>> raqqa = "place/sy/raqqa"
 >>> taken = CanonicalEvent("capture/x", "Capture", "Capture in Raqqa, 2013", ("claim/a/0",), DateValue(2013), raqqa,
 ...                        Roles(agents=("actor/islamic-state",)), changes_hands=True)
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kg.dates import DateValue
-from kg.resolution import CanonicalEvent, Roles
+from kg.resolution import CanonicalEvent
 
 CHANGES_HANDS = {"Capture": "agents", "Surrender": "targets"}
 """Event types that give a place to a side, and the role that gains it (the other side loses it)."""
