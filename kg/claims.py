@@ -271,5 +271,5 @@ def _control(mention: ControlMention, article: Article) -> ControlClaim:
     published = article.published
     s = mention.sentence
     since = resolve(mention.since_text, published=published) if mention.since_text else None
-    observed = DateValue(published.year, published.month, published.day) if published else None
+    observed = DateValue.from_date(published) if published else None
     return ControlClaim(mention.place, mention.actor, Evidence(s.text, s.start, s.end, s.in_title), observed, since)

@@ -41,6 +41,11 @@ def _int(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
+def _dated(value: DateValue) -> Literal:
+    """A date at its precision: ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``."""
+    return Literal(value.lexical(), datatype=XSD.term(value.xsd))
+
+
 def _decimal(value: float) -> Literal:
     """A decimal in the form the store keeps it (so a re-resolution finds it unchanged).
 
@@ -112,7 +117,7 @@ def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, 
     out = [Quad(node, RDF.type, CKG.EventClaim, g), Quad(node, CKG.inArticle, article, g),
            Quad(node, CKG.saysType, CKG.term(event.type), g)]
     if event.date is not None:
-        out.append(Quad(node, CKG.saysDate, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
+        out.append(Quad(node, CKG.saysDate, _dated(event.date), g))
     if event.date_text:
         out.append(Quad(node, CKG.saysDateText, Literal(event.date_text), g))
     if event.changes_hands:
@@ -137,7 +142,7 @@ def control_claim_quads(claim: ControlClaim, n: int, article: NamedNode, article
            Quad(node, CKG.saysPlace, ref_iri(claim.place), g), Quad(node, CKG.saysController, ref_iri(claim.actor), g)]
     for prop, value in ((CKG.saysDate, claim.observed), (CKG.saysSince, claim.since)):
         if value is not None:
-            out.append(Quad(node, prop, Literal(value.lexical(), datatype=XSD.term(value.xsd)), g))
+            out.append(Quad(node, prop, _dated(value), g))
     return out + _evidence_quads(node, article, article_id, claim.evidence, g)
 
 
@@ -198,7 +203,7 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
            Quad(node, CKG.confidence, _decimal(event.confidence), g),
            Quad(node, CKG.articleCount, _int(len(event.articles)), g), Quad(node, CKG.outletCount, _int(event.outlets), g)]
     if event.date is not None:
-        out.append(Quad(node, CKG.date, Literal(event.date.lexical(), datatype=XSD.term(event.date.xsd)), g))
+        out.append(Quad(node, CKG.date, _dated(event.date), g))
     if event.place:
         out.append(Quad(node, CKG.place, ref_iri(event.place), g))
     for prop, share in ((CKG.dateConfidence, event.date_confidence), (CKG.placeConfidence, event.place_confidence)):
@@ -250,10 +255,6 @@ def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]
     for gone, kept in resolution.redirects:
         out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
     return out
-
-
-def _dated(value: DateValue) -> Literal:
-    return Literal(value.lexical(), datatype=XSD.term(value.xsd))
 
 
 def control_quads(periods: Iterable[ControlPeriod], labels: dict[str, str]) -> list[Quad]:

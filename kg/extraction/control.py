@@ -18,7 +18,7 @@ from kg.extraction.mentions import EntityMention, Mentions, Sentence
 from kg.lexicon import Lexicon
 
 _SKIP = frozenset({"the", "a", "of", ",", "-", "full", "total", "complete", "firm", "firmly", "still", "now", "province",
-                   "governorate", "capital", "city", "town", "village"})
+                   "governorate", "capital"})  # and the place words of words.toml ("town", "city", "village")
 
 
 @dataclass(frozen=True)
