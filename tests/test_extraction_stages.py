@@ -599,6 +599,11 @@ def test_a_bare_leading_date_is_a_dateline():
           dt.date(2019, 3, 2), "AirStrike", "place/sy/ariha", "2019", id="earlier-this-week-across-months"),
     *both("Regime air strikes killed 80 people in Douma in the past two weeks, the Observatory said.",
           dt.date(2019, 3, 20), "AirStrike", "place/sy/douma", "2019-03", id="the-past-two-weeks"),
+    # without commas a date runs into the count after it ("On Sunday 11 people"): the count is no day
+    *both("On Sunday, 11 people were killed in regime shelling on the town of Douma.",
+          PUBLISHED, "Shelling", "place/sy/douma", "2019-03-03", id="weekday-then-a-count"),
+    *both("Regime warplanes bombarded the town of Douma for the second day on Monday, killing seven people.",
+          PUBLISHED, "AirStrike", "place/sy/douma", "2019-03-04", id="for-the-second-day-on-monday"),
 ])
 def test_event_dates_end_to_end(nlp, text, published, kind, place, date):
     assert summary(record(nlp, text, published=published)) == [(kind, place, date)]
@@ -610,6 +615,14 @@ def test_a_leading_on_date_dates_the_event_after_cleaning(nlp, raw):
     cleaned = clean_text(raw)
     assert summary(record(nlp, cleaned.text, published=dt.date(2019, 3, 6))) == \
         [("Bombing", "place/sy/azaz", "2019-03-03")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Regime shelling killed eight people in Douma on Tuesday. The bombardment came as peace talks entered a second "
+    "day in the Kazakh capital Astana.", id="came-as"))
+def test_an_event_tied_to_another_keeps_its_own_place(nlp, text):
+    assert summary(record(nlp, text)) == [("Shelling", "place/sy/douma", "2019-03-05")]
 
 
 # --- 3. place patterns (real model: the patterns read its tags and entities)
@@ -633,6 +646,10 @@ def _described(doc: Doc) -> dict[str, EntityMention]:
           "Kafruma", "place/sy/gov/idlib", "city", id="x-in-the-y-countryside"),
     *both("Air strikes killed five people in Babulin in southern Idlib province on Monday.",
           "Babulin", "place/sy/gov/idlib", "city", id="x-in-southern-y-province"),
+    *both("A bomb exploded at the Qasr Mahmoud crossing between Turkey and the northern Syrian province of Idlib on "
+          "Sunday.", "Qasr Mahmoud", "place/sy/gov/idlib", "site", id="a-crossing-between-two-countries"),
+    *both("Shells hit the town of Jisreen in Eastern Ghouta on Tuesday, killing five people.",
+          "Jisreen", "place/sy/eastern-ghouta", "city", id="x-in-a-named-region"),
 ])
 def test_described_places_get_a_parent(nlp, text, name, parent, kind):
     described = _described(nlp(text))

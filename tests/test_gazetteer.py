@@ -283,3 +283,15 @@ def test_lookup_of_a_canonical_name_finds_the_place(data: st.DataObject) -> None
         assert normalise(found.name) == normalise(place.name) or normalise(place.name) in {
             normalise(v) for v in found.variants
         }
+
+
+@pytest.mark.parametrize(("surface", "key", "governorate"), [
+    ("Eastern Ghouta", "sy/eastern-ghouta", "sy/gov/rif-dimashq"),
+    ("East Ghouta", "sy/eastern-ghouta", "sy/gov/rif-dimashq"),
+    ("the Ghouta", "sy/eastern-ghouta", "sy/gov/rif-dimashq"),
+    ("Qalamoun mountains", "sy/qalamoun", "sy/gov/rif-dimashq"),
+    ("Jebel al-Zawiya", "sy/jabal-al-zawiya", "sy/gov/idlib"),
+])
+def test_named_regions_are_areas_in_their_governorate(gaz: Gazetteer, surface: str, key: str, governorate: str) -> None:
+    place = gaz.lookup(surface)
+    assert place is not None and (place.key, place.kind, place.parent) == (key, "area", governorate)

@@ -460,7 +460,7 @@ def focus_place(mentions: Sequence[EntityMention], places: PlaceBook) -> str | N
         if m.kind != "place":
             continue
         place = places.place(m.ref)
-        if place is None or place.kind not in {"city", "neighbourhood", "governorate"}:
+        if place is None or place.kind not in {"city", "neighbourhood", "area", "governorate"}:
             continue
         ref = m.ref
         if place.kind == "neighbourhood" and place.parent:

@@ -19,7 +19,7 @@ from kg.extraction.figures import Figures, figures_in, parse_number
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
-from kg.extraction.syntax import SPEECH_VERBS, clause_head, noun_core, sentence_of, sentences
+from kg.extraction.syntax import LINKING_VERBS, SPEECH_VERBS, clause_head, noun_core, own_phrase, sentence_of, sentences
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -245,6 +245,8 @@ def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | 
 def _own_clause(trigger: Span, sent: Span) -> list[Token]:
     """The sentence less the clauses that tell something else ("... as peace talks entered a second day in Astana")."""
     root = trigger.root
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in LINKING_VERBS:
+        return sorted(own_phrase(root), key=lambda t: t.i)  # "The bombardment came as talks opened in Astana"
     ancestors = {root.i, *(t.i for t in root.ancestors)}
     other: set[int] = set()
     for token in sent:

@@ -317,8 +317,12 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
     area "near Hama" is in Hama's governorate; an area is never inside a city.
     """
     sent = sentence_of(span)
+    reach = span.end + 8
+    between = next((t for t in span.doc[span.end:min(span.end + 4, sent.end)] if t.lower_ == "between"), None)
+    if between is not None:  # "the Atme crossing between Turkey and the Syrian province of Idlib": both sides
+        reach = max(reach, between.right_edge.i)
     after = [p for s, p in sorted(known, key=lambda k: k[0].start)
-             if span.end <= s.start <= span.end + 8 and s.start < sent.end][:2]
+             if span.end <= s.start <= reach and s.start < sent.end][:2]
     after.sort(key=lambda p: p.country_code not in HOME_COUNTRIES)  # "between Turkey and Idlib province": Idlib
     before = [p for s, p in known if sent.start <= s.start < span.start]
     for place in after[:1] + before[::-1]:

@@ -15,6 +15,8 @@ from spacy.tokens import Doc, Span, Token
 from kg.extraction.figures import parse_number
 
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
+LINKING_VERBS = {"come", "coincide"}
+"""Verbs that tie an event to another ("the bombardment came as talks opened in Astana"): the rest is the other's."""
 SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
@@ -55,7 +57,7 @@ def _date_spans(sent: Span) -> list[Span]:
     doc = sent.doc
     dated = doc.user_data.get("kg_dated_ents")
     if dated is None:
-        dated = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+        dated = [span for e in doc.ents if e.label_ in {"DATE", "TIME"} and (span := without_counts(e)) is not None]
         doc.user_data["kg_dated_ents"] = dated
     spans = [e for e in dated if sent.start <= e.start < sent.end]
     taken = {i for e in spans for i in range(e.start, e.end)}
@@ -67,6 +69,27 @@ def _date_spans(sent: Span) -> list[Span]:
         if span is not None and not taken & set(range(span.start, span.end)):
             spans.append(span)
     return sorted(spans, key=lambda s: s.start)
+
+
+def without_counts(span: Span) -> Span | None:
+    """A date entity without the count NER ran into it: "Tuesday 11" in "On Tuesday 11 people were killed".
+
+    Text stripped of commas runs a date into the number after it; a trailing
+    number that counts a noun outside the entity is not part of the date.
+    """
+    doc, end = span.doc, span.end
+    while end > span.start + 1 and _counts_after(doc[end - 1], end):
+        end -= 1
+    return span if end == span.end else doc[span.start:end]
+
+
+def _counts_after(token: Token, end: int) -> bool:
+    """Whether a number ending a date entity counts what follows it ("11" in "Sunday 11 people")."""
+    if not token.like_num or re.fullmatch(r"(?:19|20)\d\d", token.text):
+        return False
+    if token.dep_ == "nummod" and token.head.i >= end:
+        return True
+    return end < len(token.doc) and token.doc[end].tag_ == "NNS"  # the parse hung it on the date
 
 
 TEMPORAL_MARKERS = {"as", "while", "when", "after", "before", "until", "since", "ahead"}
@@ -157,6 +180,9 @@ def is_duration(ent: Span) -> bool:
     if re.fullmatch(r"(?:in\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+"
                     r"(?:day|week|month|year|hour)s?", text, re.I):
         return True  # "in one day", "two weeks": how long, not when
+    if re.fullmatch(r"(?:for\s+)?(?:the|a)\s+(?:(?:first|second|third|fourth|fifth|sixth|seventh|\w+th|\d+(?:st|nd|rd|th))"
+                    r"(?:\s+(?:straight|consecutive|successive))?\s+)?(?:day|night|week|time)", text, re.I):
+        return True  # "for the second day", "the day": a count of days, not a date
     if re.search(r"\d[\d/-]*[\s-]*(?:year|month|week|day|hour)s?\b", text, re.I) and not re.search(r"\b(?:ago|earlier|later)\b", text, re.I):
         return True
     words = {t.lower_ for t in ent}
