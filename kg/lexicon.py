@@ -64,6 +64,7 @@ class TriggerEntry:
     verbs: tuple[str, ...]
     object_is: str
     needs_air_context: tuple[str, ...] = ()
+    symmetric: tuple[str, ...] = ()  # words that tell no side began it ("clashes"): a directed telling decides
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class Lexicon:
         generic = {p.lower(): GenericEntry(p.lower(), tuple(v["candidates"]), v.get("default"))
                    for p, v in actors_doc.get("generic", {}).items()}
         triggers = tuple(TriggerEntry(t, tuple(v.get("phrases", ())), tuple(v.get("nouns", ())), tuple(v.get("verbs", ())),
-                                      v.get("object_is", "target"), tuple(v.get("needs_air_context", ())))
+                                      v.get("object_is", "target"), tuple(v.get("needs_air_context", ())),
+                                      tuple(v.get("symmetric", ())))
                          for t, v in trig_doc["types"].items())
         never = trig_doc.get("not_events", {})
         attack = trig_doc["attack_words"]

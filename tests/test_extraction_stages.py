@@ -426,6 +426,16 @@ def test_clashes_between_two_sides_give_one_each_as_agent_and_target(nlp, text, 
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Syrian army units clashed with IS militants near Palmyra on Monday. The militants had attacked army posts in "
+    "the area.", id="clash-then-attack"))
+def test_who_attacked_decides_the_sides_of_a_clash(nlp, text):
+    rec = record(nlp, text)
+    assert [(e.type, e.agents, e.targets) for e in rec.events] == \
+        [("Battle", ("actor/islamic-state",), ("actor/syrian-government",))]
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("text", [
     *both("Turkey threatened to launch an offensive against Kurdish fighters in Manbij on Monday.", id="threat"),
     *both("The army plans to attack Idlib next month, a commander said.", id="plan"),

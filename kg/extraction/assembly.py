@@ -376,8 +376,12 @@ class _Assembly:
     def _merge(self, group: _Group, mention: EventMention, date: DateValue | None, *, figures: bool = True) -> None:
         if group.type == "Battle" and self.sides(mention.agents) & self.sides(group.targets) \
                 and not self.sides(mention.agents) & self.sides(group.agents):
-            # the same battle told from the other side: "IS militants are fighting" in the SDF's battle
-            mention = replace(mention, agents=mention.targets, targets=mention.agents)
+            if not mention.symmetric and self.sides(mention.targets) & self.sides(group.agents) \
+                    and all(m.symmetric for m in group.mentions if m.agents or m.targets):
+                # "the army clashed with IS, which attacked its posts": who attacked decides, not who was named first
+                group.agents, group.targets = group.targets, group.agents
+            else:  # the same battle told from the other side: "IS militants are fighting" in the SDF's battle
+                mention = replace(mention, agents=mention.targets, targets=mention.agents)
         group.mentions.append(mention)
         if mention.place and group.place and mention.place != group.place:
             self.places.infer(mention.place, group.place)

@@ -11,12 +11,12 @@ too. Figures in a sentence that tells no event of its own become a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.figures import Figures, figures_in, parse_number
-from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual
+from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual, trigger_lemma
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
 from kg.extraction.syntax import LINKING_VERBS, SPEECH_VERBS, clause_head, noun_core, own_phrase, sentence_of, sentences
@@ -47,6 +47,7 @@ class EventMention:
     near: bool = False  # the place is one the event was outside of, not where it was
     takes_other: bool = False  # a capture of something other than its place ("eight villages near Aleppo")
     taken: tuple[str, ...] = ()  # the places a capture's object names
+    symmetric: bool = False  # told with a word that says no side began it ("clashed with")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class _SentenceReader:
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(unique(roles.claimed_by)),
                             tuple(unique(roles.accused_by)), back is not None, near, roles.takes_other,
-                            tuple(unique(roles.taken)))
+                            tuple(unique(roles.taken)), trigger_lemma(trigger) in entry.symmetric)
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
@@ -280,7 +281,25 @@ def _one_per_type(events: list[EventMention]) -> list[EventMention]:
         current = best.get((event.type, event.place))
         if current is None or score(event) > score(current):
             best[(event.type, event.place)] = event
-    return [e for e in events if best.get((e.type, e.place)) is e]
+    for key, chosen in best.items():
+        directed = next((e for e in events if (e.type, e.place) == key and not e.symmetric and e.agents), None)
+        if chosen.symmetric and directed is not None:
+            best[key] = _directed(directed, [e for e in events if (e.type, e.place) == key and e.symmetric])
+    return list(best.values())  # in the order their types and places were first told
+
+
+def _directed(directed: EventMention, symmetric: list[EventMention]) -> EventMention:
+    """A directed telling with the sides of symmetric ones of its sentence, turned to agree with it.
+
+    "The army clashed with Nusra and Ahrar al-Sham attacked military posts": Ahrar al-Sham attacked, so the side
+    the clash names second is the attacking one.
+    """
+    agents, targets = list(directed.agents), list(directed.targets)
+    for other in symmetric:
+        a, t = (other.targets, other.agents) if set(other.targets) & set(agents) else (other.agents, other.targets)
+        agents += [x for x in a if x not in targets]
+        targets += [x for x in t if x not in agents]
+    return replace(directed, agents=tuple(unique(agents)), targets=tuple(unique(targets)))
 
 
 __all__ = ["EventMention", "FiguresMention", "event_mentions"]

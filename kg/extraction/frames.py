@@ -88,7 +88,7 @@ def event_type(trigger: Span, sent: Span, lexicon: Lexicon, actors: Iterable[str
     entry = lexicon.trigger(suggested)
     if "chemical" in kinds and "ground" not in kinds:
         kinds.add("air")  # chemical attacks are told by their delivery; unnamed, it came from the air
-    if _lemma(trigger) in lexicon.attack_words or trigger.root.lemma_.lower() in lexicon.attack_words:
+    if trigger_lemma(trigger) in lexicon.attack_words or trigger.root.lemma_.lower() in lexicon.attack_words:
         if "air" in kinds:
             return "AirStrike"
         if "ground" in kinds:
@@ -103,14 +103,15 @@ def event_type(trigger: Span, sent: Span, lexicon: Lexicon, actors: Iterable[str
         return "AirStrike"  # "regime planes fired rockets": an aircraft's munitions make an air strike
     if text in lexicon.ground_unless_air and "air" not in kinds | instruments(sent, lexicon):
         return "Shelling"  # "regime bombardment" with no aircraft named: guns
-    if _lemma(trigger) in entry.needs_air_context or text in entry.needs_air_context:
+    if trigger_lemma(trigger) in entry.needs_air_context or text in entry.needs_air_context:
         sentence_kinds = instruments(sent, lexicon)
         if "air" not in kinds | sentence_kinds and not set(actors) & _flying(lexicon):
             return None
     return suggested
 
 
-def _lemma(span: Span) -> str:
+def trigger_lemma(span: Span) -> str:
+    """A trigger's words as the lexicon lists them: the lemma of one word, the lower-case text of a phrase."""
     return span.root.lemma_.lower() if len(span) == 1 else span.text.lower()
 
 
