@@ -143,6 +143,8 @@ def phonetic(name: str) -> str:
     True
     >>> phonetic("Deir Ezzor") == phonetic("Dayr az-Zawr") == phonetic("Deir el-Zour")
     True
+    >>> phonetic("Salamyieh") == phonetic("Salamiyah") == phonetic("Salamieh")
+    True
     >>> phonetic("Homs") == phonetic("Hama")
     False
     """
@@ -158,7 +160,7 @@ def phonetic(name: str) -> str:
         key = key[:-1] + "a"
     elif key.endswith("y"):
         key = key[:-1] + "i"
-    key = key.replace("e", "i").replace("o", "u")
+    key = key.replace("e", "i").replace("o", "u").replace("y", "i")  # "Salamyieh", "Salamiyah", "Salamieh"
     return _DOUBLES.sub(r"\1", key)
 
 

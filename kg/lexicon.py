@@ -99,6 +99,7 @@ class Lexicon:
     instruments: dict[str, tuple[str, ...]]  # instrument kind ("air", "ground", "bomb", "chemical") -> words
     attack_words: frozenset[str]  # trigger lemmas typed by their instrument ("attack", "strike")
     event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
+    several_words: frozenset[str]  # "multiple", "a series of": a trigger told as several events
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
@@ -142,6 +143,7 @@ class Lexicon:
             community_nouns=frozenset(words["groups"]["communities"]),
             instruments={kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
             attack_words=frozenset(attack["words"]), event_nouns=frozenset(attack["event_nouns"]),
+            several_words=frozenset(attack["several_words"]),
             demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
             killing_verbs=frozenset(attack["killing_verbs"]),
             defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),

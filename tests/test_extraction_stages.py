@@ -635,6 +635,27 @@ def test_an_event_tied_to_another_keeps_its_own_place(nlp, text):
     assert summary(record(nlp, text)) == [("Shelling", "place/sy/douma", "2019-03-05")]
 
 
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Six civilians were killed on Saturday in three explosions in Salamiyah, a monitor said. A suicide bomber blew "
+    "himself up with a car bomb at the entrance of Salamiyah on Saturday, killing two civilians. Later, another "
+    "suicide bomber blew himself up in the village of Tal Jdeed near Salamiyah, killing four civilians.",
+    id="total-of-three-then-parts"))
+def test_a_total_of_several_events_gives_way_to_the_toll_of_each(nlp, text):
+    rec = record(nlp, text)
+    tolls = {e.place: [c.killed for c in e.casualties] for e in rec.events}
+    assert tolls["place/sy/salamiyah"] == [2]  # the six are the three explosions', not this one's
+    assert [4] in tolls.values()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "At least 48 people were killed and injured in mortar attacks on Aleppo on Monday, state media said.",
+    id="killed-and-injured"))
+def test_the_dead_and_the_hurt_counted_together_are_no_death_toll(nlp, text):
+    assert [c.killed for e in record(nlp, text).events for c in e.casualties] == []
+
+
 # --- 3. place patterns (real model: the patterns read its tags and entities)
 
 
@@ -660,6 +681,9 @@ def _described(doc: Doc) -> dict[str, EntityMention]:
           "Sunday.", "Qasr Mahmoud", "place/sy/gov/idlib", "site", id="a-crossing-between-two-countries"),
     *both("Shells hit the town of Jisreen in Eastern Ghouta on Tuesday, killing five people.",
           "Jisreen", "place/sy/eastern-ghouta", "city", id="x-in-a-named-region"),
+    # the gazetteer's al-Tayba is in Israel; this one the text puts near Salamiyah
+    *both("A suicide bomber blew himself up at the entrance of al-Tayba village in the eastern countryside of "
+          "Salamiyah, killing four civilians.", "al-Tayba", "place/sy/gov/hama", "city", id="a-foreign-namesake"),
 ])
 def test_described_places_get_a_parent(nlp, text, name, parent, kind):
     described = _described(nlp(text))

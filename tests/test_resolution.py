@@ -159,6 +159,16 @@ def test_other_names_stay_other_people() -> None:
     assert len(entities) == 2 and redirects == {}
 
 
+def test_a_name_told_in_full_is_the_person_of_its_short_form() -> None:
+    claims = [person("a1", "Zahran Alloush", "person/zahran-alloush"),
+              person("a2", "Zahran Alloush", "person/zahran-alloush"),
+              person("a3", "Mohammed bin Abdullah Zahran Aloush", "person/mohammed-bin-abdullah-zahran-aloush"),
+              person("a4", "Hafez al-Assad", "person/hafez-al-assad"), person("a5", "Bashar al-Assad", "person/b")]
+    entities, redirects, _ = Resolver(LEXICON, GAZETTEER).entities(claims)
+    assert redirects == {"person/mohammed-bin-abdullah-zahran-aloush": "person/zahran-alloush"}
+    assert len(entities) == 3  # Hafez and Bashar share a family name, not a name
+
+
 def test_a_place_one_article_puts_in_the_country_and_another_in_its_city_is_one_place() -> None:
     claims = [place("a1", "Zubdiya", "place/sy/zubdiya", "place/country/sy"),
               place("a2", "Zubdiya", "place/sy/aleppo/zubdiya", ALEPPO)]

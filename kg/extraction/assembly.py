@@ -194,6 +194,24 @@ class _Group:
     accused_by: list[str] = field(default_factory=list)
     near: bool = False  # its place is only one it was outside of
 
+    def totals(self) -> set[Figures]:
+        """The figures of tellings that told several events at once ("six killed in three explosions")."""
+        return {m.figures for m in self.mentions if m.several and m.figures}
+
+    def single_figures(self) -> list[Figures]:
+        """Its figures less the totals of several events."""
+        totals = self.totals()
+        return [f for f in self.figures if f not in totals]
+
+    def own_figures(self) -> list[Figures]:
+        """Its figures, less a total of several events once a smaller figure of its own is told (then the total
+        is the sum of this event and others: "six killed in three explosions", "two killed" at one of them)."""
+        parts = self.single_figures()
+        smallest = min((f.killed for f in parts if f.killed is not None), default=None)
+        if smallest is None:
+            return self.figures
+        return [f for f in self.figures if f in parts or f.killed is None or f.killed <= smallest]
+
 
 def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBook, *, published: dt.date | None,
              sides: dict[str, str] | None = None, focus: str | None = None) -> list[ArticleEvent]:
@@ -312,7 +330,7 @@ class _Assembly:
         day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near, day):
             return False
-        if a.place != b.place and _tolls_differ(a.figures, b.figures):
+        if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
                                                                         self.sides(b.agents)):
@@ -412,8 +430,9 @@ class _Assembly:
         figures = mention.figures
         for group in reversed(groups):
             place_ok = mention.place is None or self.places.compatible(group.place, mention.place)
+            totals = group.totals()
             if place_ok and group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
-                                                  for f in group.figures):
+                                                  or f in totals for f in group.figures):
                 if mention.place and group.place is None:
                     group.place = mention.place
                 group.figures.append(figures)
@@ -450,7 +469,7 @@ class _Assembly:
         changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
             and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
         return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
-                            tuple(group.participants), evidence, tuple(group.figures), tuple(group.claimed_by),
+                            tuple(group.participants), evidence, tuple(group.own_figures()), tuple(group.claimed_by),
                             tuple(group.accused_by), date_text, changes)
 
 

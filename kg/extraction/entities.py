@@ -90,9 +90,17 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
         elif words and after in lexicon.community_nouns and j not in taken:  # "the al-Sheitaat tribe"
             span = doc[i:j + 1]
             name = doc[i:j].text
+            if _person_name(name, lexicon):
+                name = span.text  # "the Assad clans" are not Bashar al-Assad: the noun stays in their name
             out.append((span, mention_of(span, f"actor/group/{slug(name)}", name, classes=("Organisation",))))
         i = max(j, i + 1)
     return out
+
+
+def _person_name(name: str, lexicon: Lexicon) -> bool:
+    """Whether ``name`` is a name a well-known person goes by ("Assad")."""
+    folded = name.casefold()
+    return any(folded == n.casefold() for p in lexicon.people.values() for n in (p.label, *p.aliases))
 
 
 def _coordinated_demonyms(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span, EntityMention]]:

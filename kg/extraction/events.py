@@ -48,6 +48,7 @@ class EventMention:
     takes_other: bool = False  # a capture of something other than its place ("eight villages near Aleppo")
     taken: tuple[str, ...] = ()  # the places a capture's object names
     symmetric: bool = False  # told with a word that says no side began it ("clashed with")
+    several: bool = False  # told as several ("three explosions"): its figures are a total when parts are told
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ class _SentenceReader:
                             tuple(participants), place, event_date(trigger, sent, self._names(sent)), figures,
                             self._main_event_trigger(trigger), tuple(unique(roles.claimed_by)),
                             tuple(unique(roles.accused_by)), back is not None, near, roles.takes_other,
-                            tuple(unique(roles.taken)), trigger_lemma(trigger) in entry.symmetric)
+                            tuple(unique(roles.taken)), trigger_lemma(trigger) in entry.symmetric,
+                            told_as_several(trigger.root, self.lexicon))
 
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
@@ -256,6 +258,25 @@ def _own_clause(trigger: Span, sent: Span) -> list[Token]:
                     for c in token.children):
             other |= {t.i for t in token.subtree}
     return [t for t in sent if t.i not in other or t.i in ancestors]
+
+
+def told_as_several(root: Token, lexicon: Lexicon) -> bool:
+    """Whether a trigger is counted as more than one: "three explosions", "a series of strikes".
+
+    >>> from kg.lexicon import Lexicon
+    >>> from kg.nlp import blank_pipeline
+    >>> from spacy.tokens import Doc
+    >>> doc = Doc(blank_pipeline().vocab, words=["three", "explosions", "killed", "six"],
+    ...           heads=[1, 2, 2, 2], deps=["nummod", "nsubj", "ROOT", "dobj"])
+    >>> told_as_several(doc[1], Lexicon.load()), told_as_several(doc[3], Lexicon.load())
+    (True, False)
+    """
+    for child in root.children:
+        if child.dep_ == "nummod" and (n := parse_number(child.text)) is not None and n > 1:
+            return True
+        if child.dep_ == "amod" and child.lower_ in lexicon.several_words:
+            return True
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in lexicon.several_words
 
 
 def _victims(verb: Token) -> Figures | None:

@@ -73,7 +73,7 @@ DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|b
 NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
               r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
 _PATTERNS_KILLED = [
-    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b", re.I),
+    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
@@ -115,6 +115,8 @@ def figures_in(text: str) -> Figures | None:
     31
     >>> figures_in("On March 3 2016 two people died").killed  # the count is the number nearest its noun
     2
+    >>> figures_in("At Least 48 Killed and Injured in Mortar Attacks") is None  # the dead and the hurt together
+    True
     >>> figures_in("The conflict has killed more than 195,000 people") is None
     True
     """

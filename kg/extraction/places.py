@@ -66,6 +66,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
             continue
         out.append((span, mention_of(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
+    known = [(s, p) for s, p in known if s.start not in inside]  # "al-Tayba village" is not Israel's Tayibe
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
     home_code = "SY" if "SY" in countries or not countries else (next(iter(countries)) if len(countries) == 1 else None)
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
@@ -81,9 +82,10 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         if parent is None:
             continue
         key = _key(name, parent, gazetteer)
-        if key in gazetteer:
+        if key in gazetteer:  # "the countryside of Salamyieh": a spelling the gazetteer knows by its sound
             place = gazetteer.get(key)
             out.append((span, mention_of(span, f"place/{key}", place.name)))
+            described.append((span, place))
             taken |= set(range(span.start, span.end))
             continue
         out.append((span, mention_of(span, f"place/{key}", name, parent=f"place/{parent.key}", place_kind=setting.kind)))

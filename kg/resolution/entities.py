@@ -16,7 +16,7 @@ from kg.extraction import EntityMention
 from kg.extraction.assembly import PlaceBook
 from kg.gazetteer import Gazetteer, phonetic
 from kg.lexicon import Lexicon
-from kg.resolution.names import ResolutionRules, alike, edits, skeleton
+from kg.resolution.names import ResolutionRules, alike, edits, full_name_of, skeleton
 from kg.resolution.records import CanonicalEntity, EntityClaim, Override, follow
 
 PLACE_KINDS = {"City": "city", "Neighbourhood": "neighbourhood", "Site": "site", "Area": "area"}
@@ -108,10 +108,15 @@ class EntityResolver:
 
         weight = {k: len(cs) for k, cs in described.items()}
         people: dict[str, list[tuple[str, str]]] = {}  # first letters of the name key -> (key, ref)
+        by_surname: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # last word's consonants -> (parts, ref)
         for key, cs in described.items():
             if key.startswith("person/"):
-                name = self.rules.name_key(most_common(Counter(c.label for c in cs if c.label)) or key)
+                label = most_common(Counter(c.label for c in cs if c.label)) or key
+                name = self.rules.name_key(label)
                 people.setdefault(name[:3], []).append((name, key))
+                parts = self.rules.name_parts(label)
+                if parts:
+                    by_surname.setdefault(skeleton(parts[-1].lstrip("aiu")), []).append((parts, key))
         for name, alias in ((o.first, o.second) for o in self.overrides if o.action == "alias"):
             for key in [k for k in described if k.startswith(name.split("/", 1)[0] + "/") and k != name]:
                 if any(self.rules.name_key(c.label or "") == self.rules.name_key(alias) for c in described[key]):
@@ -121,6 +126,11 @@ class EntityResolver:
             for i, (name, keep) in enumerate(ranked):
                 for other, gone in ranked[i + 1:]:
                     if name == other or (min(len(name), len(other)) >= 10 and edits(name, other) <= 1):
+                        merge(keep, gone)
+        for group in by_surname.values():  # "Mohammed bin Abdullah Zahran Aloush" is "Zahran Alloush" in full
+            for short, keep in sorted(group, key=lambda p: (len(p[0]), -weight[p[1]], p[1])):
+                for long, gone in group:
+                    if full_name_of(short, long):
                         merge(keep, gone)
         book = self._place_book(described, {})
         sounds: dict[str, list[str]] = {}

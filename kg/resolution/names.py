@@ -35,11 +35,37 @@ class ResolutionRules:
         >>> rules.name_key("Khaled Omar"), rules.name_key("Khaled Amer")
         ('khalidumar', 'khalidamir')
         """
+        return phonetic(self.name_key_text(name))
+
+    def name_parts(self, name: str) -> tuple[str, ...]:
+        """The keys of a person's name, word by word (particles folded into the word after them).
+
+        >>> ResolutionRules.load().name_parts("Zahran Alloush")
+        ('zahran', 'lush')
+        """
+        return tuple(phonetic(word) for word in self.name_key_text(name).split())
+
+    def name_key_text(self, name: str) -> str:
+        """A person's name with its particles folded, as words."""
         text = " " + fold(name) + " "
         for form, key in self.particles:
             text = text.replace(" " + fold(form).replace("-", " ").strip() + " ", f" {key} ")
             text = re.sub(rf" {re.escape(fold(form).strip())}(?=\w)", f" {key} ", text)
-        return phonetic(text)
+        return text
+
+
+def full_name_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether a longer name ends with a shorter one of two words or more: "Mohammed bin Abdullah Zahran Aloush"
+    is "Zahran Alloush", told in full.
+
+    >>> full_name_of(("zahran", "lush"), ("muhamid", "bin", "abdlah", "zahran", "alush"))
+    True
+    >>> full_name_of(("bashar", "asad"), ("hafiz", "asad"))
+    False
+    """
+    if len(short) < 2 or len(long) <= len(short):
+        return False
+    return all(a == b or (min(len(a), len(b)) >= 4 and edits(a, b) <= 1) for a, b in zip(short, long[-len(short):]))
 
 
 def skeleton(name: str) -> str:
