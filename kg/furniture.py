@@ -419,6 +419,26 @@ def _drop_trailing_credit(line: str) -> str:
     return line
 
 
+# An embedded social-media post as pasted text: "... pic.twitter.com/x — Elijah J. Magnier (@EjmAlrai) February 5, 2015"
+_POST_SIGNATURE = re.compile(rf"\(@?\w{{2,}}\)\s+{_MON}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b", re.I)
+_PICTURE_LINK = re.compile(r"\bpic\.twitter\.com\S*", re.I)
+
+
+def _drop_embedded_posts(paragraph: str) -> str:
+    """A paragraph without the social-media posts pasted into it, from the post's sentence to its signature.
+
+    >>> _drop_embedded_posts("Rockets hit Damascus. Over 30 rockets so far pic.twitter.com/x1 Elijah Magnier "
+    ...                      "(@EjmAlrai) February 5, 2015 The attack was revenge for air strikes.")
+    'Rockets hit Damascus. The attack was revenge for air strikes.'
+    """
+    while (m := _POST_SIGNATURE.search(paragraph)) is not None:
+        start = max((s for s, _ in _sentences(paragraph) if s <= m.start()), default=0)
+        if start == 0:  # "BEIRUT (AFP) March 3, 2015 ...": a dateline, not a post
+            break
+        paragraph = paragraph[:start] + paragraph[m.end():].lstrip()
+    return _PICTURE_LINK.sub("", paragraph)
+
+
 def _pop_furniture_sentences(paragraph: str, outlet: str | None) -> str:
     while True:
         spans = _sentences(paragraph)
@@ -648,7 +668,7 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
             continue
         if i < body and kind == _SHORT and not _is_title_like(line):
             continue
-        kept.append(_drop_trailing_credit(line) if kind == _PROSE else line)
+        kept.append(_drop_embedded_posts(_drop_trailing_credit(line)) if kind == _PROSE else line)
     while kept and _is_trailing_junk(kept[-1]):
         kept.pop()
     if kept:

@@ -178,6 +178,8 @@ class ConflictSpans:
             found[group].append(Span(doc, start, end, label=key))
         tagged = doc.has_annotation("POS") and doc.has_annotation("LEMMA")
         for match_id, start, end in [*self.triggers(doc), *(self.tagged_triggers(doc) if tagged else [])]:
+            if end - start == 1 and doc[start].tag_ == "VBN" and doc[start].dep_ == "amod":
+                continue  # "the besieged area": a past participle describing a noun tells no event
             found["triggers"].append(Span(doc, start, end, label=strings[match_id].partition("|")[2]))
         for match_id, start, end in (self.trigger_words(doc) if tagged else []):
             kind, _, event_type = strings[match_id].partition("|")

@@ -444,6 +444,8 @@ def test_who_attacked_decides_the_sides_of_a_clash(nlp, text):
     *both("If the regime bombs Idlib again, thousands will flee to Turkey.", id="hypothesis"),
     *both("Rebels did not attack Hama on Monday, a commander said.", id="negation"),
     *both("The coalition will strike Raqqa in the coming days.", id="future"),
+    *both("On July 22 the regime announced a ceasefire with rebels in the besieged area, agreed by Turkey, Russia "
+          "and Iran.", id="a-participle-describing-a-noun"),
 ])
 def test_plans_threats_denials_and_hypotheticals_are_not_events(nlp, text):
     assert record(nlp, text).events == ()
