@@ -76,4 +76,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ResourceError(f"{path}: not valid TOML: {err}") from None
 
 
-__all__ = ["LOCATIONS", "read_toml", "resource", "resource_dir"]
+def layout_error(where: Path | str, err: Exception) -> ResourceError:
+    """The error for data read from ``where`` that lacks a table or key (``err`` a KeyError) or holds the wrong kind.
+
+    >>> str(layout_error("kg/data/words.toml", KeyError("places")))
+    "kg/data/words.toml: not laid out as expected: missing key 'places'"
+    """
+    detail = f"missing key {err}" if isinstance(err, KeyError) else str(err)
+    return ResourceError(f"{where}: not laid out as expected: {detail}")
+
+
+__all__ = ["LOCATIONS", "layout_error", "read_toml", "resource", "resource_dir"]
