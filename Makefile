@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build_speed.py
 
 # extraction scores: seeds and dev set (../shared/eval), then the three style sets in tests/data/styles

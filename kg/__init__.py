@@ -7,9 +7,9 @@
 'kg.build'
 
 ``KnowledgeGraph`` (see ``kg.graph``) and ``build`` (see ``kg.build``) are
-imported on first use: both need spaCy, which takes a second to import, and
-``import kg`` should not cost that to programs that use neither (the workers
-of ``kg serve``, for one).
+imported on first use, so ``import kg`` costs little. Only building needs
+spaCy, which takes a second to import: reading, querying, exporting and
+serving a graph never import it (``tests/test_imports.py``).
 """
 from __future__ import annotations
 

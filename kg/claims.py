@@ -17,15 +17,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kg.dates import DateValue, resolve
-from kg.extraction import ArticleEvent, ControlMention, EntityMention, read_article
-from kg.extraction.assembly import PlaceBook
 from kg.extraction.figures import Figures
+from kg.extraction.mentions import EntityMention
+from kg.extraction.placebook import PlaceBook
 from kg.gazetteer import Gazetteer, Place
 from kg.iris import content_hash
 from kg.lexicon import Lexicon
 from kg.reading import Article
+
+if TYPE_CHECKING:  # the records need no parse; only article_record() reads one, so only it imports spaCy
+    from spacy.tokens import Doc
+
+    from kg.extraction.assembly import ArticleEvent
+    from kg.extraction.control import ControlMention
 
 DESCRIBED_CLASSES = {"city": "City", "neighbourhood": "Neighbourhood", "site": "Site", "area": "Area"}
 """The class of a place the text described, by the kind ``kg.extraction.places`` gave it."""
@@ -248,9 +255,11 @@ def _claim(event: ArticleEvent) -> EventClaim:
                       changes_hands=event.changes_hands)
 
 
-def article_record(article: Article, doc, digest: str | None = None, *, lexicon: Lexicon | None = None,
+def article_record(article: Article, doc: Doc, digest: str | None = None, *, lexicon: Lexicon | None = None,
                    gazetteer: Gazetteer | None = None) -> ArticleRecord:
     """What ``article`` (parsed as ``doc``, see :func:`kg.extraction.analysed_text`) says, as one record."""
+    from kg.extraction.article import read_article  # the extraction stages read the parse: they import spaCy
+
     lexicon = lexicon or Lexicon.load()
     gazetteer = gazetteer or Gazetteer.load()
     entities = _ArticleEntities(lexicon, gazetteer)

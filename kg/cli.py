@@ -1,7 +1,8 @@
 """The `kg` command: thin, one library call per subcommand.
 
-Every KgError becomes a one-line message on stderr and a non-zero exit code:
-1 for an error that stopped the command, 3 when a build skipped some input.
+Every KgError becomes a one-line message on stderr and a non-zero exit code,
+in one place (:class:`KgGroup`): 1 for an error that stopped the command, 3
+when a build skipped some input, 130 when interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KgError
+from kg.errors import ExportError, KgError
 from kg.export import FORMATS as GRAPH_FORMATS
 from kg.export import VIEWS, export_graph
 from kg.queries import RESULT_FORMATS, describe_queries, format_result, run_query
@@ -18,14 +19,31 @@ from kg.store import EXPORT_FORMATS, GraphStore, default_store_path
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
                             help="Store directory (default: $KG_STORE or ./kg-store).")
 
 
-def _fail(err: KgError) -> None:
-    click.echo(f"kg: {err}", err=True)
-    sys.exit(EXIT_ERROR)
+class KgGroup(click.Group):
+    """A click group that turns a KgError into ``kg: MESSAGE`` on stderr and exit code 1, and Ctrl-C into 130.
+
+    Subcommands and subgroups run inside its ``invoke``, so this is the one place errors are reported.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:  # a build's BuildInterrupted (a KgError too) says what it had written
+            _report(ctx, str(err) if isinstance(err, KgError) else "interrupted", EXIT_INTERRUPTED)
+        except KgError as err:
+            _report(ctx, str(err), EXIT_ERROR)
+
+
+def _report(ctx: click.Context, message: str, code: int) -> None:
+    """Print ``message`` on stderr as one line and exit with ``code``."""
+    click.echo("kg: " + " ".join(line.strip() for line in message.splitlines() if line.strip()), err=True)
+    ctx.exit(code)
 
 
 def _parse_columns(spec: str | None) -> dict[str, str] | None:
@@ -38,7 +56,7 @@ def _parse_columns(spec: str | None) -> dict[str, str] | None:
     return {k.strip(): v.strip() for k, _, v in pairs}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="conflict-kg")
 def cli() -> None:
     """conflict-kg: news about the war in Syria -> a queryable knowledge graph."""
@@ -54,21 +72,23 @@ def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None,
     from kg.build import build as run_build
 
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
+    store = GraphStore.open(store_path or default_store_path())
     try:
-        store = GraphStore.open(store_path or default_store_path())
-        try:
-            report = run_build(list(paths), store=store, columns=mapping, progress=progress,
-                               on_problem=lambda p: click.echo(f"kg: {p}", err=True))
-            counts = store.counts()
-        finally:
-            store.close()
-    except KgError as err:
-        _fail(err)
+        report = run_build(list(paths), store=store, columns=mapping, progress=progress,
+                           on_problem=lambda p: click.echo(f"kg: {p}", err=True))
+        counts = store.counts()
+    finally:
+        store.close()
     click.echo(f"{report.articles} articles ({report.added} added, {report.replaced} replaced, "
                f"{report.unchanged} unchanged), {report.skipped} inputs skipped")
     _print_counts(counts)
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+def _read_only(store_path: Path | None) -> GraphStore:
+    """The store named by --store (or the default), opened read-only."""
+    return GraphStore.open(store_path or default_store_path(), read_only=True)
 
 
 def _print_counts(counts: dict[str, int]) -> None:
@@ -83,12 +103,7 @@ def _print_counts(counts: dict[str, int]) -> None:
 @store_option
 def stats(store_path: Path | None) -> None:
     """Print counts by class: articles, actors, places, events by type, quads."""
-    try:
-        store = GraphStore.open(store_path or default_store_path(), read_only=True)
-        counts = store.counts()
-    except KgError as err:
-        _fail(err)
-    _print_counts(counts)
+    _print_counts(_read_only(store_path).counts())
 
 
 @cli.command()
@@ -102,16 +117,14 @@ def stats(store_path: Path | None) -> None:
 def export(store_path: Path | None, fmt: str, output: Path | None, view: str, ontology: bool) -> None:
     """Write the graph as RDF, or as GEXF/GraphML for Gephi."""
     target = str(output) if output is not None else sys.stdout.buffer
+    store = _read_only(store_path)
     try:
-        store = GraphStore.open(store_path or default_store_path(), read_only=True)
         if fmt in GRAPH_FORMATS:
             export_graph(store, target, fmt=fmt, view=view)
         else:
             store.dump(target, fmt, ontology=ontology)
-    except KgError as err:
-        _fail(err)
     except OSError as err:
-        _fail(KgError(f"{output}: cannot write: {err.strerror or err}"))
+        raise ExportError(f"{output}: cannot write: {err.strerror or err}") from None
 
 
 @cli.command()
@@ -120,11 +133,7 @@ def validate(store_path: Path | None) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl."""
     from kg.validation import validate as run_validate
 
-    try:
-        store = GraphStore.open(store_path or default_store_path(), read_only=True)
-        report = run_validate(store.store)
-    except KgError as err:
-        _fail(err)
+    report = run_validate(_read_only(store_path).store)
     for line in report.results:
         click.echo(line)
     click.echo(f"{report.violations} violations")
@@ -152,21 +161,14 @@ def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: st
     if (name is None) == (sparql is None):
         raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
     bindings = _parse_bindings(params)
-    try:
-        store = GraphStore.open(store_path or default_store_path(), read_only=True)
-        result = run_query(store, sparql if sparql is not None else name, bindings)
-    except KgError as err:
-        _fail(err)
+    result = run_query(_read_only(store_path), sparql if sparql is not None else name, bindings)
     click.echo(format_result(result, fmt))
 
 
 @cli.command("queries")
 def list_named_queries() -> None:
     """List the named queries, with their summaries and parameters."""
-    try:
-        click.echo(describe_queries())
-    except KgError as err:
-        _fail(err)
+    click.echo(describe_queries())
 
 
 @cli.command()
@@ -182,11 +184,8 @@ def serve(store_path: Path | None, host: str, port: int, timeout: float, max_res
     """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
     from kg.serve import serve as run_server
 
-    try:
-        run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
-                   max_results=max_results, cors=cors)
-    except KgError as err:
-        _fail(err)
+    run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
+               max_results=max_results, cors=cors)
 
 
 @cli.group()
@@ -201,14 +200,11 @@ def curate() -> None:
 def _curate(store_path: Path | None, action) -> None:
     from kg.curation import Curation
 
+    store = GraphStore.open(store_path or default_store_path())
     try:
-        store = GraphStore.open(store_path or default_store_path())
-        try:
-            message = action(Curation(store))
-        finally:
-            store.close()
-    except KgError as err:
-        _fail(err)
+        message = action(Curation(store))
+    finally:
+        store.close()
     click.echo(message)
 
 

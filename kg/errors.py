@@ -10,6 +10,10 @@ class InputError(KgError):
     """An input file or record cannot be read as an article."""
 
 
+class ResourceError(KgError):
+    """A file the package ships (ontology, shapes, a query, a data file, the web page) is missing or broken."""
+
+
 class StoreError(KgError):
     """The store cannot be opened or written."""
 

@@ -238,6 +238,8 @@ class Gazetteer:
                 data = json.load(f)
         except FileNotFoundError:
             raise KgError(f"gazetteer data not found at {path}: run scripts/build_gazetteer.py") from None
+        except (OSError, EOFError, ValueError) as err:  # not gzip, cut short, or not JSON
+            raise KgError(f"{path}: cannot read the gazetteer data ({err}): run scripts/build_gazetteer.py") from None
         if data.get("version") != FORMAT_VERSION:
             raise KgError(
                 f"gazetteer data at {path} has format {data.get('version')!r}, expected {FORMAT_VERSION}:"

@@ -11,13 +11,15 @@ their matchers from them and the resolver takes canonical names from them.
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from kg.errors import ResourceError
+from kg.resources import layout_error, read_toml, resource_dir
+
+FILES = ("actors.toml", "people.toml", "triggers.toml", "words.toml")
 
 
 @dataclass(frozen=True)
@@ -113,12 +115,25 @@ class Lexicon:
 
     @classmethod
     @lru_cache(maxsize=1)
-    def load(cls, data_dir: Path = DATA_DIR) -> Lexicon:
-        """Read the lexicons from ``data_dir`` (cached)."""
-        actors_doc = _read(data_dir / "actors.toml")
-        people_doc = _read(data_dir / "people.toml")
-        trig_doc = _read(data_dir / "triggers.toml")
-        words = _read(data_dir / "words.toml")
+    def load(cls, data_dir: Path | None = None) -> Lexicon:
+        """Read the lexicons from ``data_dir`` (default: the installed ``kg/data/``; cached).
+
+        Raises:
+            ResourceError: a file is missing, is not valid TOML, or lacks a table or key the lexicon needs,
+                or names an actor no entry defines (the message names the file).
+        """
+        folder = data_dir if data_dir is not None else resource_dir("data")
+        docs = [read_toml(folder / name) for name in FILES]
+        try:
+            lexicon = cls._of(*docs)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise layout_error(f"{folder} ({', '.join(FILES)})", err) from None
+        lexicon._check(folder)
+        return lexicon
+
+    @classmethod
+    def _of(cls, actors_doc: dict, people_doc: dict, trig_doc: dict, words: dict) -> Lexicon:
+        """The lexicon of the four files' tables."""
         actors = {k: ActorEntry(k, v["label"], tuple(v.get("classes", ())), tuple(v.get("aliases", ())),
                                 tuple(v.get("exact", ())), v.get("demonym"), v.get("capital"), v.get("part_of"),
                                 bool(v.get("aircraft", False)))
@@ -156,21 +171,22 @@ class Lexicon:
                                                  for w in ws), dict(words["control"]["holders"]),
                                        frozenset(words["control"]["partly"])),
             irregular={verb: tuple(forms) for verb, forms in trig_doc.get("irregular", {}).items()})
-        lex._check()
         return lex
 
-    def _check(self) -> None:
+    def _check(self, folder: Path) -> None:
         known = set(self.actors)
         for person in self.people.values():
             if person.affiliation and person.affiliation not in known:
-                raise ValueError(f"people.toml: {person.key} is affiliated to unknown actor {person.affiliation!r}")
+                raise ResourceError(f"{folder / 'people.toml'}: {person.key} is affiliated to unknown actor "
+                                    f"{person.affiliation!r}")
         for actor in self.actors.values():
             if actor.part_of and actor.part_of not in known:
-                raise ValueError(f"actors.toml: {actor.key} is part of unknown actor {actor.part_of!r}")
+                raise ResourceError(f"{folder / 'actors.toml'}: {actor.key} is part of unknown actor {actor.part_of!r}")
         for entry in self.generic.values():
             for key in (*entry.candidates, *([entry.default] if entry.default else [])):
                 if key not in known:
-                    raise ValueError(f"actors.toml: generic {entry.phrase!r} names unknown actor {key!r}")
+                    raise ResourceError(f"{folder / 'actors.toml'}: generic {entry.phrase!r} names unknown actor "
+                                        f"{key!r}")
 
     def sides(self, refs: Iterable[str]) -> set[str]:
         """Actor refs with every actor they are part of ("Jaish al-Islam" is one of the opposition)."""
@@ -188,8 +204,3 @@ class Lexicon:
 
     def __hash__(self) -> int:  # one lexicon per data directory; lets it key caches
         return id(self)
-
-
-def _read(path: Path) -> dict:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)

@@ -84,11 +84,9 @@ import pyoxigraph as ox
 from kg.dates import DateValue
 from kg.errors import QueryError
 from kg.iris import IRI_KINDS
+from kg.resources import resource_dir
 from kg.store import GraphStore
 from kg.vocab import CKG, EVENT_TYPES, ID_NS, PREFIXES, XSD, XSD_NS
-
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-"""Where the named queries live: ``queries/`` next to the package."""
 
 PARAMETER_TYPES = ("actor", "place", "event", "event_type", "iri", "date", "string", "integer", "boolean")
 RESULT_FORMATS = ("table", "json", "csv")
@@ -210,21 +208,35 @@ def parse_header(text: str, *, origin: str = "query") -> tuple[str, str, tuple[P
 
 
 def _load(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"{path}: cannot read the query: {getattr(err, 'strerror', None) or err}") from None
     summary, description, params = parse_header(text, origin=str(path))
     return NamedQuery(path.stem, summary, params, text, path, description)
 
 
+def _folder(directory: Path | str | None) -> Path:
+    """``directory``, or the installed ``queries/``; a folder that is not there is an error, not "no queries"."""
+    if directory is None:
+        return resource_dir("queries")
+    root = Path(directory)
+    if not root.is_dir():
+        raise QueryError(f"{root}: no such folder of queries")
+    return root
+
+
 def list_queries(directory: Path | str | None = None) -> list[NamedQuery]:
-    """Every named query in ``directory`` (default: ``queries/``), sorted by name.
+    """Every named query in ``directory`` (default: the installed ``queries/``), sorted by name.
+
+    Raises:
+        QueryError: the folder is not there, or a query file in it cannot be read or has a malformed header.
+        ResourceError: the installed queries are missing.
 
     >>> "casualty_figures" in [q.name for q in list_queries()]
     True
     """
-    root = Path(directory) if directory is not None else QUERIES_DIR
-    if not root.is_dir():
-        return []
-    return [_load(path) for path in sorted(root.glob("*.rq"))]
+    return [_load(path) for path in sorted(_folder(directory).glob("*.rq"))]
 
 
 def load_query(name: str, directory: Path | str | None = None) -> NamedQuery:
@@ -236,10 +248,10 @@ def load_query(name: str, directory: Path | str | None = None) -> NamedQuery:
     >>> load_query("meetings").summary
     'Diplomatic meetings: who met whom, where and when.'
     """
-    root = Path(directory) if directory is not None else QUERIES_DIR
+    root = _folder(directory)
     path = root / f"{name}.rq"
     if not _NAME.fullmatch(name) or not path.is_file():
-        names = ", ".join(q.name for q in list_queries(root)) or "none"
+        names = ", ".join(sorted(p.stem for p in root.glob("*.rq"))) or "none"
         raise QueryError(f"unknown query {name!r}; expected one of: {names}")
     return _load(path)
 
@@ -552,7 +564,7 @@ def run_query(store: GraphStore, name_or_sparql: str, bindings: Mapping[str, obj
     if _NAME.fullmatch(name_or_sparql.strip()):
         query = load_query(name_or_sparql.strip(), directory)
         substitutions = bind(store, query, bindings)
-        kind, columns, raw = _collect(_execute(store, query.text, substitutions, query.name))
+        kind, columns, raw = _collect(_execute(store, query.text, substitutions, str(query.path or query.name)))
         params = {p.name for p in query.parameters}
         keep = [i for i, c in enumerate(columns)
                 if c not in params or (c not in substitutions and any(r[i] is not None for r in raw))]
@@ -661,6 +673,6 @@ def describe_queries(directory: Path | str | None = None) -> str:
     return "\n".join(out)
 
 
-__all__ = ["NamedQuery", "Parameter", "QueryResult", "QUERIES_DIR", "PARAMETER_TYPES", "RESULT_FORMATS",
+__all__ = ["NamedQuery", "Parameter", "QueryResult", "PARAMETER_TYPES", "RESULT_FORMATS",
            "list_queries", "load_query", "run_query", "parse_header", "find", "resolve", "to_term", "to_python", "bind",
            "format_result", "describe_queries", "label_of"]

@@ -68,6 +68,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import QueryError, ServeError, StoreError
+from kg.resources import resource, resource_dir
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,6 @@ DEFAULT_WORKERS = min(8, max(4, os.cpu_count() or 1))
 """Worker processes by default: one per core, at least 4 so that a slow query leaves room for quick ones."""
 MAX_QUERY_BYTES = 1_000_000
 WORKER_START_SECONDS = 60.0
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -737,14 +736,11 @@ def _summary(text: str) -> str:
 
 
 def named_queries(directory: Path | None = None) -> list[NamedQuery]:
-    """The named queries, from ``kg.queries`` when it exists, else read from ``directory``'s ``*.rq``."""
+    """The installed named queries (:func:`kg.queries.list_queries`), or those of ``directory``'s ``*.rq``."""
     if directory is None:
-        try:
-            from kg.queries import list_queries
-        except ImportError:
-            directory = QUERIES_DIR
-        else:
-            return [NamedQuery(q.name, q.summary, q.text) for q in list_queries()]
+        from kg.queries import list_queries
+
+        return [NamedQuery(q.name, q.summary, q.text) for q in list_queries()]
     files = sorted(directory.glob("*.rq")) if directory.is_dir() else []
     return [NamedQuery(p.stem, _summary(text), text) for p in files for text in [p.read_text(encoding="utf-8")]]
 
@@ -759,7 +755,7 @@ _CONTENT_TYPES = {
 
 def static_reply(relative: str) -> Reply:
     """A file under ``kg/static`` with its content type, or 404."""
-    root = STATIC_DIR.resolve()
+    root = resource_dir("static").resolve()
     path = (root / relative.lstrip("/")).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         return text_reply(404, f"not found: /static/{relative}")
@@ -1117,6 +1113,7 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     Raises:
         StoreError: no store there, or another process holds it.
         ServeError: bad settings, or the address cannot be bound.
+        ResourceError: the query page is not installed.
 
     >>> import tempfile, urllib.request
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -1129,6 +1126,7 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     if workers < 1 or timeout <= 0 or max_results < 1:
         raise ServeError(f"expected workers >= 1, timeout > 0 and max_results >= 1; got workers={workers}, "
                          f"timeout={timeout}, max_results={max_results}")
+    resource("static", "index.html")  # a missing page fails here, not on the first visit
     store_path = Path(store_path)
     lock = hold_lock(store_path)
     pool = WorkerPool(store_path, workers)

@@ -19,15 +19,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.dates import DateValue
-from kg.errors import StoreError
+from kg.errors import ResourceError, StoreError
 from kg.iris import mint_iri, ref_of
 from kg.control import ControlStatement
 from kg.resolution import Claim, EntityClaim, FigureReport, Roles
+from kg.resources import resource
 from kg.vocab import (CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
                       SKOS, SPARQL_PREFIXES)
 
 DEFAULT_STORE = Path("kg-store")
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ckg.ttl"
 
 EXPORT_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -51,6 +51,15 @@ def _quad_text(quads: Iterable[ox.Quad]) -> str:
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
     return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+
+
+def _ontology_triples() -> list[ox.Triple]:
+    """The triples of the installed ``ontology/ckg.ttl``."""
+    path = resource("ontology", "ckg.ttl")
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (OSError, SyntaxError) as err:
+        raise ResourceError(f"{path}: cannot read it as Turtle: {' '.join(str(err).split())}") from None
 
 
 class GraphStore:
@@ -98,11 +107,12 @@ class GraphStore:
         the same quads in every store and an unchanged ontology is never
         rewritten. A changed one is dropped, then added (each step is one
         transaction; if interrupted between, the next open loads it again).
+
+        Raises:
+            ResourceError: the file is not installed, or is not valid Turtle.
         """
-        if not ONTOLOGY_FILE.is_file():
-            return
         parsed = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                            for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+                            for t in _ontology_triples())
         parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         quads = set(parsed)
         current = set(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))

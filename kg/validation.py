@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from kg.errors import KgError
+from kg.errors import ResourceError
+from kg.resources import resource_dir
 from kg.vocab import GRAPH_NS, ID_NS, PREFIXES, XSD
 
 ONTOLOGY_FILE = "ckg.ttl"
@@ -59,26 +59,15 @@ class ValidationReport:
 
 
 def ontology_dir() -> Path:
-    """The folder holding ``ckg.ttl`` and ``shapes.ttl``.
+    """The installed folder holding ``ckg.ttl`` and ``shapes.ttl`` (``ontology/`` in the repository).
 
-    ``$KG_ONTOLOGY_DIR`` when set; else ``ontology/`` beside the ``kg``
-    package (the repository layout, and an editable install); else
-    ``kg/data/ontology/`` inside the package.
+    Raises:
+        ResourceError: it is not installed.
 
     >>> (ontology_dir() / "ckg.ttl").is_file()
     True
     """
-    tried = []
-    env = os.environ.get("KG_ONTOLOGY_DIR")
-    candidates = [Path(env)] if env else []
-    package = Path(__file__).resolve().parent
-    candidates += [package.parent / "ontology", package / "data" / "ontology"]
-    for candidate in candidates:
-        if (candidate / ONTOLOGY_FILE).is_file() and (candidate / SHAPES_FILE).is_file():
-            return candidate
-        tried.append(str(candidate))
-    raise KgError(f"cannot find {ONTOLOGY_FILE} and {SHAPES_FILE}; looked in: {', '.join(tried)} "
-                  "(set KG_ONTOLOGY_DIR to the folder that holds them)")
+    return resource_dir("ontology")
 
 
 _find_ontology_dir = ontology_dir  # validate()'s keyword of the same name hides the function
@@ -98,7 +87,7 @@ def validate(data: pyoxigraph.Store | pyoxigraph.Dataset | rdflib.Graph, *,
         A ValidationReport; ``report.conforms`` is True when nothing is wrong.
 
     Raises:
-        KgError: the ontology or the shapes cannot be found or parsed.
+        ResourceError: the ontology or the shapes cannot be found or parsed.
         TypeError: ``data`` is not a store, dataset or graph.
 
     >>> from kg.vocab import CKG, RDF
@@ -136,8 +125,8 @@ def _mtimes(directory: Path) -> tuple[float, float]:
     try:
         return ((directory / ONTOLOGY_FILE).stat().st_mtime, (directory / SHAPES_FILE).stat().st_mtime)
     except OSError as err:
-        raise KgError(f"cannot read the ontology in {directory}: expected {ONTOLOGY_FILE} and "
-                      f"{SHAPES_FILE} there ({err.strerror})") from err
+        raise ResourceError(f"cannot read the ontology in {directory}: expected {ONTOLOGY_FILE} and "
+                            f"{SHAPES_FILE} there ({err.strerror})") from err
 
 
 @functools.lru_cache(maxsize=4)
@@ -148,7 +137,7 @@ def _load(directory: Path, *_mtimes: float) -> tuple[rdflib.Graph, rdflib.Graph]
         try:
             graphs.append(rdflib.Graph().parse(directory / name, format="turtle"))
         except Exception as err:  # rdflib raises parser-specific errors
-            raise KgError(f"cannot parse {directory / name} as Turtle: {err}") from err
+            raise ResourceError(f"{directory / name}: cannot parse it as Turtle: {' '.join(str(err).split())}") from err
     return graphs[0], graphs[1]
 
 

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import BuildInterrupted, build
-from kg.cli import cli
+from kg.cli import EXIT_INTERRUPTED, cli
 from kg.errors import KgError
 from kg.reading import Article, read_articles
 from kg.iris import mint_iri
@@ -327,7 +327,7 @@ def test_ctrl_c_in_kg_build_is_one_line_and_a_rerun_completes(corpus: Reference,
     monkeypatch.setattr(build_module, "article_record", read_then_interrupt)
     path = tmp_path / "store"
     result = CliRunner().invoke(cli, ["build", str(corpus.folder), "--store", str(path)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert result.stderr.splitlines() == [
         "kg: interrupted after writing 3 article(s), each complete; run the same build again to finish it"]
     del result  # it holds the store, which `kg build` leaves open on an error
@@ -390,6 +390,6 @@ def test_sigint_stops_kg_build_with_one_line_and_a_rerun_completes(corpus: Refer
     assert "Traceback" not in err
     present = assert_whole(graphs_of(ox.Store.read_only(str(store))), corpus.graphs)
     if 0 < len(present) < N_ARTICLES:  # stopped mid-build (else it ended before the signal came)
-        assert code == 1
+        assert code == EXIT_INTERRUPTED  # 130, as for any command stopped by Ctrl-C
         assert len(err.splitlines()) == 1 and err.startswith("kg: interrupted after writing "), err
     rerun_completes(corpus.folder, store, len(present), corpus)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import EXIT_ERROR, EXIT_SKIPPED, cli
+from kg.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SKIPPED, KgGroup, cli
 from kg.reading import Article, read_articles
 from kg.iris import mint_iri
 from kg.vocab import CKG, ONTOLOGY_GRAPH, PREFIXES, RDF
@@ -411,6 +411,27 @@ def test_read_commands_on_a_missing_store(tmp_path: Path) -> None:
         assert result.exit_code == EXIT_ERROR
         assert "no store there" in one_line_error(result)
         assert not (tmp_path / "none").exists()
+
+
+@pytest.mark.parametrize("args", [["query", "events"], ["stats"], ["curate", "list"]], ids=" ".join)
+def test_ctrl_c_in_any_command_is_one_line_and_exit_130(args: list[str], seeds_store: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kg.store.GraphStore.counts", interrupted)
+    monkeypatch.setattr("kg.cli.run_query", interrupted)
+    monkeypatch.setattr("kg.curation.Curation.entries", interrupted)
+    result = kg(*args, "--store", copy_store(seeds_store, tmp_path / "store"))
+    assert result.exit_code == EXIT_INTERRUPTED
+    assert result.stderr == "kg: interrupted\n" and not result.stdout
+
+
+def test_errors_are_reported_in_one_place() -> None:
+    """Every command and group runs inside the KgGroup's invoke; no command catches KgError itself."""
+    assert isinstance(cli, KgGroup)
+    source = Path(sys.modules[KgGroup.__module__].__file__).read_text(encoding="utf-8")
+    assert source.count("except KgError") == 1 and "_fail(" not in source
 
 
 # --------------------------------------------------------------------------- re-runs and changes

@@ -7,91 +7,52 @@ The stages, in the order the data flows (each a module of this package):
 - :mod:`.roles`: who did it to whom, where, who claims or accuses;
 - :mod:`.when`: the words that date it; :mod:`.figures`: the casualty figures of its sentence;
 - :mod:`.events`: event and figure mentions, sentence by sentence;
-- :mod:`.assembly`: all tellings of an event in one article made one, before it is kept or dropped.
+- :mod:`.assembly`: all tellings of an event in one article made one, before it is kept or dropped;
+- :mod:`.article`: the stages run in order on one parsed article.
+
+The records later stages use without a parse (:mod:`.mentions`, :mod:`.figures`,
+:mod:`.placebook`) import no spaCy, and neither does ``import kg.extraction``:
+the names below are imported from their modules when first asked for, so the
+store, the queries and the CLI can use resolution's records without loading
+spaCy.
 
 Cross-article identity is not decided here: :mod:`kg.resolution` does that.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from kg.extraction.article import ArticleReading, Record, analysed_text, read_article, read_doc
+    from kg.extraction.assembly import ArticleEvent
+    from kg.extraction.control import ControlMention
+    from kg.extraction.events import EventMention, FiguresMention
+    from kg.extraction.figures import Figures
+    from kg.extraction.mentions import EntityMention, Sentence, slug
+    from kg.extraction.placebook import PlaceBook
 
-from kg.extraction.assembly import ArticleEvent, PlaceBook, assemble, focus_place
-from kg.extraction.control import ControlMention, control_mentions
-from kg.extraction.entities import read_entities
-from kg.extraction.events import EventMention, FiguresMention, event_mentions
-from kg.extraction.figures import Figures
-from kg.extraction.mentions import EntityMention, Sentence, slug
-from kg.gazetteer import Gazetteer
-from kg.lexicon import Lexicon
-from kg.reading import Article
-
-Record = EntityMention | EventMention | FiguresMention
-
-
-@dataclass(frozen=True)
-class ArticleReading:
-    """What one article says: its entity mentions and the events it tells."""
-
-    mentions: tuple[EntityMention, ...]
-    events: tuple[ArticleEvent, ...]
-    place_parents: dict[str, str]  # a described place with no container named -> the one its events show
-    control: tuple[ControlMention, ...] = ()  # statements of who holds a place ("IS-held Raqqa")
+_HOME = {
+    "ArticleReading": "article", "Record": "article", "analysed_text": "article", "read_article": "article",
+    "read_doc": "article", "ArticleEvent": "assembly", "ControlMention": "control", "EventMention": "events",
+    "FiguresMention": "events", "Figures": "figures", "EntityMention": "mentions", "Sentence": "mentions",
+    "slug": "mentions", "PlaceBook": "placebook",
+}
+"""Each public name -> the module of this package that defines it."""
 
 
-def analysed_text(article: Article) -> str:
-    """The text the pipeline parses: the title as the lead line, then the body (unless it starts with the title).
-
-    >>> analysed_text(Article(id="a", text="Rebels took the town.", title="Rebels take Mare"))
-    'Rebels take Mare\\n\\nRebels took the town.'
-    >>> analysed_text(Article(id="a", text="Rebels take Mare. Rebels took the town.", title="Rebels take Mare"))
-    'Rebels take Mare. Rebels took the town.'
-    """
-    title = (article.title or "").strip()
-    if not title or _folded(article.text[:len(title) + 40]).startswith(_folded(title)):
-        return article.text
-    return f"{title}\n\n{article.text}"
+def __getattr__(name: str) -> Any:
+    """``kg.extraction.NAME``: imported from its module on first use (only some of them import spaCy)."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
-def _folded(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
 
 
-def read_doc(doc: Doc, *, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None,
-             title_chars: int = 0) -> Iterator[Record]:
-    """Every mention in ``doc``: entity mentions, then events and figures, in text order."""
-    lexicon = lexicon or Lexicon.load()
-    gazetteer = gazetteer or Gazetteer.load()
-    mentions = read_entities(doc, lexicon, gazetteer)
-    yield from mentions.all
-    yield from event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars)
-
-
-def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
-                 gazetteer: Gazetteer | None = None) -> ArticleReading:
-    """What ``article`` (parsed as ``doc``, from :func:`analysed_text` or its bare text) says."""
-    lexicon = lexicon or Lexicon.load()
-    gazetteer = gazetteer or Gazetteer.load()
-    title_chars = len(doc.text) - len(article.text) if doc.text != article.text and doc.text.endswith(article.text) else 0
-    mentions = read_entities(doc, lexicon, gazetteer)
-    told = list(event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars))
-    places = PlaceBook.of(gazetteer, mentions.all)
-    sides = {m.ref: m.affiliation for m in mentions.all if m.affiliation}
-    events = assemble(told, places, published=article.published, sides=sides,
-                      focus=focus_place(mentions.all, places))
-    body = [m if title_chars == 0 else _shifted(m, title_chars) for m in mentions.all]
-    control = tuple(control_mentions(doc, mentions, lexicon, title_chars=title_chars))
-    return ArticleReading(tuple(body), tuple(events), dict(places.inferred), control)
-
-
-def _shifted(mention: EntityMention, title_chars: int) -> EntityMention:
-    """A mention's offsets into the article's text (a mention in the title keeps them into the title)."""
-    if mention.start < title_chars:
-        return mention
-    return replace(mention, start=mention.start - title_chars, end=mention.end - title_chars)
-
-
-__all__ = ["ArticleEvent", "ArticleReading", "ControlMention", "EntityMention", "EventMention", "Figures", "FiguresMention", "Record",
-           "Sentence", "analysed_text", "read_article", "read_doc", "slug"]
+__all__ = sorted(_HOME)

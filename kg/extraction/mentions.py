@@ -16,8 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # the records need no parse: later stages use them without importing spaCy
+    from spacy.tokens import Doc, Span, Token
 
 
 @dataclass(frozen=True)

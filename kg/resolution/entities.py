@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from kg.extraction import EntityMention
-from kg.extraction.assembly import PlaceBook
+from kg.extraction.mentions import EntityMention
+from kg.extraction.placebook import PlaceBook
 from kg.gazetteer import Gazetteer, phonetic
 from kg.lexicon import Lexicon
 from kg.resolution.names import ResolutionRules, alike, edits, full_name_of, skeleton

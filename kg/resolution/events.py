@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from kg.dates import DateValue
-from kg.extraction import slug
-from kg.extraction.assembly import PlaceBook
+from kg.extraction.mentions import slug
+from kg.extraction.placebook import PlaceBook
 from kg.lexicon import Lexicon
 from kg.resolution.entities import depth
 from kg.resolution.records import CanonicalEvent, Claim, Override, Roles, follow

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.gazetteer import fold, phonetic
-
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "resolution.toml"
+from kg.resources import layout_error, read_toml, resource
 
 
 @dataclass(frozen=True)
@@ -20,11 +18,20 @@ class ResolutionRules:
     undated_window: dt.timedelta
 
     @classmethod
-    def load(cls, path: Path = DATA_FILE) -> ResolutionRules:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        particles = sorted(((form, key) for key, forms in data["names"]["particles"].items() for form in forms),
-                           key=lambda p: -len(p[0]))
-        return cls(tuple(particles), dt.timedelta(days=data["window"]["undated_days"]))
+    def load(cls, path: Path | None = None) -> ResolutionRules:
+        """The rules of ``path`` (default: the installed ``kg/data/resolution.toml``).
+
+        Raises:
+            ResourceError: the file is missing, is not valid TOML, or lacks a table or key (the message names it).
+        """
+        path = path if path is not None else resource("data", "resolution.toml")
+        data = read_toml(path)
+        try:
+            particles = sorted(((form, key) for key, forms in data["names"]["particles"].items() for form in forms),
+                               key=lambda p: -len(p[0]))
+            return cls(tuple(particles), dt.timedelta(days=data["window"]["undated_days"]))
+        except (KeyError, TypeError, AttributeError) as err:
+            raise layout_error(path, err) from None
 
     def name_key(self, name: str) -> str:
         """One key for the spellings of a person's name: its phonetic key, with name particles folded.
