@@ -695,12 +695,18 @@ def test_described_places_get_a_parent(nlp, text, name, parent, kind):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("text", both("Shells fell on the neighbourhoods of Bab Touma and Qassaa in Damascus on Monday, "
-                                      "killing four people.", id="neighbourhoods-of-a-and-b"))
-def test_the_neighbourhoods_of_a_and_b_are_two_neighbourhoods_of_the_city(nlp, text):
+@pytest.mark.parametrize(("text", "city", "names"), [
+    *both("Shells fell on the neighbourhoods of Bab Touma and Qassaa in Damascus on Monday, killing four people.",
+          "place/sy/damascus", ("Bab Touma", "Qassaa"), id="neighbourhoods-of-a-and-b"),
+    # every name of a list lies where its last one does, its commas lost or not
+    *both("Rebels fired rocket shells at the neighbourhoods of al-Faid, al-Sukkari, al-Fardous and al-Salihin in "
+          "Aleppo on Monday.", "place/sy/aleppo", ("al-Faid", "al-Sukkari", "al-Fardous", "al-Salihin"),
+          id="a-list-of-four"),
+])
+def test_the_neighbourhoods_of_a_list_are_neighbourhoods_of_the_city(nlp, text, city, names):
     described = _described(nlp(text))
     assert {name: (m.parent, m.place_kind) for name, m in described.items()} == {
-        "Bab Touma": ("place/sy/damascus", "neighbourhood"), "Qassaa": ("place/sy/damascus", "neighbourhood")}
+        name: (city, "neighbourhood") for name in names}
 
 
 @pytest.mark.model

@@ -72,15 +72,19 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
     capital = gazetteer.lookup(Lexicon.load().capitals[home_code]) if home_code in Lexicon.load().capitals else None
     described: list[tuple[Span, Place]] = []
+    parents: dict[int, Place] = {}  # where a described name starts -> what contains it
     for span, name, setting in sorted(found, key=lambda f: -f[0].start):  # the last first: "X area of Old Damascus"
         if taken & set(range(span.start, span.end)):
             continue
-        parent = _container(span, known + [d for d in described if _holds(span, d[0])], gazetteer, setting.kind)
+        listed = next((parents[k] for k in range(span.end, span.end + 2) if k in parents), None)
+        parent = listed or _container(span, known + [d for d in described if _holds(span, d[0])], gazetteer,
+                                      setting.kind)  # "al-Faid al-Sukkari and al-Fardous in Aleppo": all in Aleppo
         if parent is None and capital is not None and _CAPITAL.search(sentence_of(span).text):
             parent = _container_of(capital, gazetteer, setting.kind)  # "several areas of the capital including X"
         parent = parent or home  # else Syria (or the one neighbouring country named): the war these reports tell
         if parent is None:
             continue
+        parents[span.start] = parent
         key = _key(name, parent, gazetteer)
         if key in gazetteer:  # "the countryside of Salamyieh": a spelling the gazetteer knows by its sound
             place = gazetteer.get(key)
@@ -156,7 +160,8 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
             continue
         after = doc[i + size].lower_ if i + size < len(doc) else ""
         if after == "of":  # "the village of Rityan", "the neighbourhoods of Seif al-Dawla and Zubdiya"
-            for name in _names_after(doc, i + size + 1):
+            plural = lower[i + size - 1] != setting.word.split()[-1]
+            for name in _names_after(doc, i + size + 1, listing=plural):
                 yield from _described(name, setting, known_at, gazetteer)
         name = _name_before(doc, i)
         if name is not None and all(t.is_title for t in doc[i:i + size]) and setting.kind in {"site", "area"}:
@@ -265,13 +270,18 @@ def _joined(token) -> bool:
     return not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
 
 
-def _names_after(doc: Doc, start: int) -> list[Span]:
-    """One or more names from ``start``: "Seif al-Dawla and Zubdiya"."""
+def _names_after(doc: Doc, start: int, *, listing: bool = False) -> list[Span]:
+    """One or more names from ``start``: "Seif al-Dawla and Zubdiya".
+
+    In a list ("the neighbourhoods of al-Faid al-Sukkari and al-Fardous", its commas lost), a name that opens with
+    an article ends where the next article-opened name begins.
+    """
     names = []
     i = start
     while i < len(doc):
         j = i
-        while j < len(doc) and j - i < 5 and _is_name_word(doc[j], j == i) and doc[j].lower_ not in {"and", "wa"}:
+        while j < len(doc) and j - i < 5 and _is_name_word(doc[j], j == i) and doc[j].lower_ not in {"and", "wa"} \
+                and not (listing and j > i + 1 and _joined(doc[j]) and _joined(doc[i])):
             j += 1
         while j > i and doc[j - 1].lower_ in ARTICLES:
             j -= 1
@@ -281,6 +291,9 @@ def _names_after(doc: Doc, start: int) -> list[Span]:
         nxt = j + 2 if j + 2 < len(doc) and doc[j + 1].lower_ in LINKING_ADJECTIVES else j + 1
         if j < len(doc) and doc[j].lower_ in {"and", ","} and nxt < len(doc) and _is_name_word(doc[nxt], True):
             i = nxt  # "the towns of Azaz and nearby Marea"
+            continue
+        if listing and j < len(doc) and _joined(doc[j]):
+            i = j  # "al-Faid al-Sukkari": the next name of the list
             continue
         break
     return names
