@@ -188,6 +188,16 @@ class Lexicon:
                     raise ResourceError(f"{folder / 'actors.toml'}: generic {entry.phrase!r} names unknown actor "
                                         f"{key!r}")
 
+    def most_specific(self, refs: Iterable[str]) -> tuple[str, ...]:
+        """``refs`` without the actors another of them is part of: "Jaish al-Islam", not also "the opposition".
+
+        >>> Lexicon.load().most_specific(["actor/syrian-opposition", "actor/jaish-al-islam", "actor/russia"])
+        ('actor/jaish-al-islam', 'actor/russia')
+        """
+        refs = list(dict.fromkeys(refs))
+        umbrellas = {u for r in refs for u in self.sides([r]) - {r}}
+        return tuple(r for r in refs if r not in umbrellas)
+
     def sides(self, refs: Iterable[str]) -> set[str]:
         """Actor refs with every actor they are part of ("Jaish al-Islam" is one of the opposition)."""
         out = set(refs)

@@ -144,6 +144,18 @@ SPELLINGS = [person("a1", "Rami Abdel Rahman", "person/rami-abdel-rahman"),
              person("a4", "Rami Abdul Rahman", "person/rami-abdul-rahman")]
 
 
+def test_an_events_roles_name_the_most_specific_actor_in_the_role_most_claims_give_it() -> None:
+    from dataclasses import replace
+    jaish, rebels, nusra = "actor/jaish-al-islam", "actor/syrian-opposition", "actor/nusra-front"
+    (event,) = resolve([claim("a1", agents=(rebels,)), claim("a2", agents=(jaish,))]).events  # one side, twice told
+    assert event.roles.agents == (jaish,)
+    told_apart = Roles(agents=(IS,), targets=(nusra,))
+    claims = [replace(claim("a3"), roles=told_apart), replace(claim("a4"), roles=told_apart),
+              claim("a5", agents=(IS, nusra))]  # "IS claimed the bombing that killed Nusra fighters", misread
+    (event,) = resolve(claims).events
+    assert event.roles.agents == (IS,) and event.roles.targets == (nusra,)
+
+
 def test_spellings_of_a_persons_name_are_one_person_under_the_most_used_key() -> None:
     entities, redirects, _ = Resolver(LEXICON, GAZETTEER).entities(SPELLINGS)
     assert [e.ref for e in entities] == ["person/rami-abdel-rahman"]

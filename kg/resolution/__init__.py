@@ -58,7 +58,7 @@ class Resolver(EntityResolver):
         claims = [redirected(c, redirects) for c in claims]
         names = {**(labels or {}), **{e.ref: e.label for e in entities}}
         clusters = Clusters(self.lexicon, self.overrides, self.rules.undated_window, book, affiliation).of(claims)
-        events = keyed([event_of(cluster, book, names, affiliation) for cluster in clusters])
+        events = keyed([event_of(cluster, book, names, affiliation, self.lexicon) for cluster in clusters])
         return Resolution(tuple(events), tuple(entities), tuple(aliases), tuple(sorted(redirects.items())))
 
 

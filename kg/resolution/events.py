@@ -235,8 +235,24 @@ def keyed(events: list[CanonicalEvent]) -> list[CanonicalEvent]:
     return out
 
 
+def reconciled_roles(claims: Sequence[Claim], lexicon: Lexicon) -> Roles:
+    """The roles of one event from its claims: every actor any claim names, the most specific of a side only
+    ("Jaish al-Islam", not also "the rebels"), and an actor two roles are given in the role most claims give it.
+
+    A claim that names agents and no target ("IS and the rebels" of "IS claimed a bombing that killed rebels")
+    counts half for its agents: a claim that tells both sides apart says more.
+    """
+    roles = Roles.union(c.roles for c in claims)
+    agents, targets = lexicon.most_specific(roles.agents), lexicon.most_specific(roles.targets)
+    as_agent = {r: sum(1 if c.roles.targets else 0.5 for c in claims if r in c.roles.agents) for r in agents}
+    as_target = {r: sum(r in c.roles.targets for c in claims) for r in targets}
+    agents = tuple(r for r in agents if as_agent[r] >= as_target.get(r, 0))
+    targets = tuple(r for r in targets if as_target[r] >= as_agent.get(r, 0))
+    return replace(roles, agents=agents, targets=targets)
+
+
 def event_of(claims: list[Claim], book: PlaceBook, names: dict[str, str],
-             affiliation: dict[str, str]) -> CanonicalEvent:
+             affiliation: dict[str, str], lexicon: Lexicon) -> CanonicalEvent:
     """The canonical event of one cluster of claims (its most specific claim first)."""
     first = claims[0]
     dated = [c.date for c in claims if c.date is not None]
@@ -254,7 +270,7 @@ def event_of(claims: list[Claim], book: PlaceBook, names: dict[str, str],
     return CanonicalEvent(
         key=_key(first, date, place, lead), type=first.type, label=label,
         claims=tuple(sorted(c.ref for c in claims)), date=date, place=place,
-        roles=Roles.union(c.roles for c in claims), articles=tuple(articles),
+        roles=reconciled_roles(claims, lexicon), articles=tuple(articles),
         evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
         sources=tuple(sorted({(f.ref, f.reported_by) for c in claims for f in c.figures if f.reported_by})),
         killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
