@@ -118,6 +118,7 @@ class _Assembly:
         groups: list[_Group] = []
         anchor: DateValue | None = None
         previous: EventMention | None = None
+        last_of_type: dict[str, EventMention] = {}
         previous_date: DateValue | None = None
         for mention in mentions:
             if isinstance(mention, FiguresMention):
@@ -129,16 +130,18 @@ class _Assembly:
             previous_date = date
             if date is not None and not mention.sentence.in_title:
                 anchor = date
-            if previous is not None and previous.type == mention.type \
-                    and 0 <= mention.sentence.start - previous.sentence.end < DISCOURSE_CHARS:
+            told = last_of_type.get(mention.type)  # the last telling of this type ("... barrel bombs ... offensive.
+            # The helicopters struck Busra al-Harir"): the offensive told between does not break the thread
+            if told is not None and told.sentence != mention.sentence \
+                    and 0 <= mention.sentence.start - told.sentence.end < DISCOURSE_CHARS:
                 # discourse goes on: "... intensified its air strikes. On September 6, 53 were killed in air raids"
                 if not mention.agents and not mention.participants:
-                    mention = replace(mention, agents=previous.agents)
+                    mention = replace(mention, agents=told.agents)
                 shared = self.sides([*mention.agents, *mention.participants]) & \
-                    self.sides([*previous.agents, *previous.participants])
+                    self.sides([*told.agents, *told.participants])
                 if mention.place is None and shared:
-                    mention = replace(mention, place=previous.place)
-            previous = mention
+                    mention = replace(mention, place=told.place)
+            previous = last_of_type[mention.type] = mention
             group = self._group_for(mention, date, groups)
             if group is None and mention.refers_back and mention.place is None:
                 continue  # "the strikes" that fit no attack told: a reference, not a telling

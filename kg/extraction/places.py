@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, mention_of, slug
-from kg.extraction.syntax import sentence_of, sentences
+from kg.extraction.syntax import is_dateline, sentence_of, sentences
 from kg.gazetteer import Gazetteer, Place, normalise, phonetic
 from kg.lexicon import Lexicon
 
@@ -66,7 +66,8 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
             continue
         out.append((span, mention_of(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
-    known = [(s, p) for s, p in known if s.start not in inside]  # "al-Tayba village" is not Israel's Tayibe
+    # "al-Tayba village" is not Israel's Tayibe; "AMMAN (Reuters) -" contains nothing the report tells
+    known = [(s, p) for s, p in known if s.start not in inside and not is_dateline(s)]
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
     home_code = "SY" if "SY" in countries or not countries else (next(iter(countries)) if len(countries) == 1 else None)
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None

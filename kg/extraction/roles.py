@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extraction.mentions import EntityMention, Mentions
-from kg.extraction.syntax import SPEECH_VERBS, fought, inherited_subject, noun_core, sentence_of, speaker, stand_in
+from kg.extraction.syntax import (SPEECH_VERBS, fought, inherited_subject, is_dateline, noun_core, sentence_of, speaker,
+                                  stand_in)
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
@@ -215,6 +216,18 @@ class RoleReader:
         words = [t.lower_ for t in doc[max(0, start - 4):start]]
         return "outside" in words and not any(w in {"in", "at", "of"} for w in words[words.index("outside") + 1:])
 
+    def _landmark(self, mention: EntityMention) -> bool:
+        """True for a place named to say where another lies ("the village of Maaloula northeast of Damascus",
+        "160 km southwest of Palmyra"): "the village" told later is not it."""
+        doc = self.mentions.doc
+        start, _ = self.mentions.tokens_of(mention)
+        before = [t.lower_ for t in doc[max(0, start - 2):start]]
+        return self._distant(mention) or (len(before) == 2 and before[1] == "of" and before[0] in DIRECTIONS)
+
+    def _dateline(self, mention: EntityMention) -> bool:
+        """True for the place a report was filed from ("AMMAN (Reuters) -"), not where what it tells happened."""
+        return is_dateline(self.mentions.doc[slice(*self.mentions.tokens_of(mention))])
+
     def _distant(self, mention: EntityMention) -> bool:
         """True for a place a distance is measured from ("160 km southwest of Palmyra"): not where it happened."""
         doc = self.mentions.doc
@@ -326,14 +339,15 @@ class RoleReader:
         """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
         tokens = list(sent)
         mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)
-                    and not self._outside(m)]
+                    and not self._outside(m) and not self._dateline(m)]
         specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
         if specific:
             return specific[0].ref
         text = " ".join(t.text for t in tokens)
         for pattern, kinds in BACK_REFERENCES:  # "the western town", "the province": the one named last before
             if pattern.search(text):
-                earlier = [m for m in before if m.kind == "place" and self.place_kind(m.ref) in kinds]
+                earlier = [m for m in before if m.kind == "place" and self.place_kind(m.ref) in kinds
+                           and not self._landmark(m) and not self._dateline(m)]
                 if earlier:
                     return earlier[-1].ref
         return mentions[0].ref if mentions else None

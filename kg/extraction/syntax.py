@@ -71,6 +71,20 @@ def _date_spans(sent: Span) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
+DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
+"""What ends a dateline: "BEIRUT (AP) —"."""
+
+
+def is_dateline(span: Span) -> bool:
+    """Whether a name opens a sentence as the place a report was filed from: "AMMAN (Reuters) -", "BEIRUT,
+    Lebanon (AP) —" (never where what the report tells happened)."""
+    doc = span.doc
+    if not doc[span.start].is_sent_start or not span.text.isupper():
+        return False
+    rest = [t.text for t in doc[span.end:span.end + 8]]
+    return bool(rest) and rest[0] in {"(", ","} | DATELINE_DASHES and any(t in DATELINE_DASHES for t in rest)
+
+
 def without_counts(span: Span) -> Span | None:
     """A date entity without the count NER ran into it: "Tuesday 11" in "On Tuesday 11 people were killed".
 
