@@ -652,6 +652,14 @@ def test_the_dead_and_the_hurt_counted_together_are_no_death_toll(nlp, text):
 
 @pytest.mark.model
 @pytest.mark.parametrize("text", both(
+    "Moscow carried out air strikes on the town of Saraqib on Monday, killing five civilians, activists said.",
+    id="the-capital-acts"))
+def test_a_capital_that_attacks_is_its_state_not_the_place(nlp, text):
+    assert [(e.place, e.agents) for e in record(nlp, text).events] == [("place/sy/saraqib", ("actor/russia",))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
     "AMMAN (Reuters) - Regime helicopters dropped barrel bombs on the town of Busra al-Harir on Tuesday, killing "
     "four civilians, a monitor said.", id="dateline"))
 def test_the_place_a_report_was_filed_from_is_not_where_it_happened(nlp, text):

@@ -188,9 +188,11 @@ class RoleReader:
             return
         mentions = self.mentions.within(tokens)
         spots = {(m.start, m.end) for m in mentions if m.kind == "place"}
+        acting = {(m.start, m.end) for m in mentions if m.kind == "actor"} if role == "agent" else set()
         for m in mentions:
             if m.kind == "place":
-                self._place(m, found)
+                if (m.start, m.end) not in acting:  # "Moscow has been carrying out air strikes": Russia, not a place
+                    self._place(m, found)
                 continue
             if (m.start, m.end) in spots and role in {"target", "place"}:
                 continue  # "strikes on Damascus", "took Damascus": the city, not the state
