@@ -218,6 +218,14 @@ class RoleReader:
         words = [t.lower_ for t in doc[max(0, start - 4):start]]
         return "outside" in words and not any(w in {"in", "at", "of"} for w in words[words.index("outside") + 1:])
 
+    def _office(self, mention: EntityMention) -> bool:
+        """True for a place an office is named for ("the Governor of Hatay", "the mayor of Kilis"): where the
+        speaker holds office, not where the event was."""
+        doc = self.mentions.doc
+        start, _ = self.mentions.tokens_of(mention)
+        before = [t.lower_ for t in doc[max(0, start - 2):start]]
+        return len(before) == 2 and before[1] == "of" and before[0] in self.lexicon.titles
+
     def _landmark(self, mention: EntityMention) -> bool:
         """True for a place named to say where another lies ("the village of Maaloula northeast of Damascus",
         "160 km southwest of Palmyra"): "the village" told later is not it."""
@@ -341,7 +349,7 @@ class RoleReader:
         """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
         tokens = list(sent)
         mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)
-                    and not self._outside(m) and not self._dateline(m)]
+                    and not self._outside(m) and not self._dateline(m) and not self._office(m)]
         specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
         if specific:
             return specific[0].ref
