@@ -73,10 +73,11 @@ DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|b
 NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
               r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
 _PATTERNS_KILLED = [
-    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:reportedly\s+|also\s+)?" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
+    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:(?:reportedly|also|reported|confirmed)\s+){0,2}" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
+    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?martyrs\b", re.I),  # "6 Lebanese martyrs"
 ]
 _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
                                 r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
@@ -115,6 +116,10 @@ def figures_in(text: str) -> Figures | None:
     31
     >>> figures_in("On March 3 2016 two people died").killed  # the count is the number nearest its noun
     2
+    >>> figures_in("Six people were also reported killed in rebel shelling").killed
+    6
+    >>> figures_in("6 Lebanese martyrs and 22 injured were claimed in a terrorist bombing").killed
+    6
     >>> figures_in("At Least 48 Killed and Injured in Mortar Attacks") is None  # the dead and the hurt together
     True
     >>> figures_in("The conflict has killed more than 195,000 people") is None
