@@ -12,9 +12,12 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -38,6 +41,67 @@ EXPORT_FORMATS = {
 
 
 _CLAIM_ROLES = (CKG.saysAgent, CKG.saysTarget, CKG.saysParticipant, CKG.saysClaimedBy, CKG.saysAccusedBy)
+
+
+@functools.cache
+def internal_query(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq``: a query the package runs itself, which ``kg queries`` does not list.
+
+    Raises:
+        ResourceError: it is not installed, or cannot be read.
+
+    >>> internal_query("label").splitlines()[0]
+    '# The rdfs:label of a node (the first in order, when it has several).'
+    """
+    path = resource("queries", f"internal/{name}.rq")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ResourceError(f"{path}: cannot read the query: {getattr(err, 'strerror', None) or err}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class Stats(Mapping[str, int]):
+    """What a graph holds: distinct articles, actors (people included), people, places and events, the events
+    of each event class, and quads.
+
+    It reads as the mapping of counts it replaces: ``stats["events"]``, ``stats["events.AirStrike"]``.
+
+    >>> stats = Stats(5, 32, 15, 32, 22, (("AirStrike", 3), ("Battle", 4)), 2767)
+    >>> stats["events.Battle"], dict(stats)["quads"]
+    (4, 2767)
+    """
+
+    articles: int
+    actors: int
+    people: int
+    places: int
+    events: int
+    events_by_type: tuple[tuple[str, int], ...]
+    quads: int
+
+    def _counts(self) -> dict[str, int]:
+        head = {"articles": self.articles, "actors": self.actors, "people": self.people, "places": self.places,
+                "events": self.events}
+        return {**head, **{f"events.{name}": n for name, n in self.events_by_type}, "quads": self.quads}
+
+    def __getitem__(self, key: str) -> int:
+        return self._counts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
+
+    def as_json(self) -> dict[str, object]:
+        """The counts as a JSON object, the events by type as an object of their own.
+
+        >>> Stats(1, 2, 0, 3, 1, (("Battle", 1),), 99).as_json()["events_by_type"]
+        {'Battle': 1}
+        """
+        return {"articles": self.articles, "actors": self.actors, "people": self.people, "places": self.places,
+                "events": self.events, "events_by_type": dict(self.events_by_type), "quads": self.quads}
 
 
 def default_store_path() -> Path:
@@ -282,19 +346,17 @@ class GraphStore:
             raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
         return len(gone) + len(new)
 
-    def counts(self) -> dict[str, int]:
-        """Counts of articles, actors, people, places, events by type, and quads."""
-        out: dict[str, int] = {}
-        for name, cls in (("articles", "Article"), ("actors", "Actor"), ("people", "Person"),
-                          ("places", "Place"), ("events", "Event")):
-            rows = self.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/rdfs:subClassOf* ckg:{cls} }}")
-            out[name] = int(next(iter(rows))["n"].value)
-        rows = self.query("""SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t . ?t rdfs:subClassOf+ ckg:Event }
-                             GROUP BY ?t ORDER BY ?t""")
-        for row in rows:
-            out["events." + row["t"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
-        out["quads"] = len(self.store)
-        return out
+    def counts(self) -> Stats:
+        """Counts of articles, actors, people, places, events by type, and quads.
+
+        >>> GraphStore.open(None).counts().events
+        0
+        """
+        (row,) = self.query(internal_query("class_counts"))
+        classes = [int(row[name].value) for name in ("articles", "actors", "people", "places", "events")]
+        by_type = tuple((row["t"].value.rsplit("#", 1)[-1], int(row["n"].value))
+                        for row in self.query(internal_query("event_type_counts")))
+        return Stats(*classes, by_type, len(self.store))
 
     def quads(self, *, ontology: bool = True) -> Iterator[ox.Quad]:
         """Every quad, the ontology graph's only when ``ontology``."""
@@ -316,4 +378,4 @@ class GraphStore:
             ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
 
 
-__all__ = ["GraphStore", "default_store_path", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]
+__all__ = ["GraphStore", "Stats", "default_store_path", "internal_query", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]
