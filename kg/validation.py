@@ -52,6 +52,14 @@ class ValidationReport:
     text: str
     results: tuple[str, ...] = ()
 
+    def as_json(self) -> dict[str, object]:
+        """The report as a JSON object: ``conforms``, ``violations`` and the ``results`` lines (not pyshacl's text).
+
+        >>> ValidationReport(True, 0, "Conforms: True").as_json()
+        {'conforms': True, 'violations': 0, 'results': []}
+        """
+        return {"conforms": self.conforms, "violations": self.violations, "results": list(self.results)}
+
     def __str__(self) -> str:
         if self.conforms:
             return "conforms: no violations"

@@ -420,7 +420,7 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_130(args: list[str], seeds_s
         raise KeyboardInterrupt
 
     monkeypatch.setattr("kg.store.GraphStore.counts", interrupted)
-    monkeypatch.setattr("kg.cli.run_query", interrupted)
+    monkeypatch.setattr("kg.graph.KnowledgeGraph.result", interrupted)
     monkeypatch.setattr("kg.curation.Curation.entries", interrupted)
     result = kg(*args, "--store", copy_store(seeds_store, tmp_path / "store"))
     assert result.exit_code == EXIT_INTERRUPTED
