@@ -81,8 +81,6 @@ def cli() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, progress: bool | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
-    from kg.build import build as run_build
-
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
     with KnowledgeGraph.open(store_path or default_store_path()) as graph:
         report = graph.build(list(paths), columns=mapping, progress=progress,
@@ -189,12 +187,15 @@ def list_named_queries(fmt: str) -> None:
 @click.option("--max-results", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Rows (or triples) a result may hold; more is refused (HTTP 413).")
 @click.option("--cors/--no-cors", default=False, show_default=True, help="Send CORS headers.")
-def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool) -> None:
+@click.option("--access-log", metavar="FILE", default=None,
+              help="Append one line per request to FILE (- for stderr), in the Common Log Format plus seconds taken.")
+def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool,
+          access_log: str | None) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
     from kg.serve import serve as run_server
 
     run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
-               max_results=max_results, cors=cors)
+               max_results=max_results, cors=cors, access_log=access_log)
 
 
 @cli.group()

@@ -364,7 +364,7 @@ class GraphStore:
             if ontology or q.graph_name != ONTOLOGY_GRAPH:
                 yield q
 
-    def dump(self, output, fmt: str, *, ontology: bool = True) -> None:
+    def dump(self, output: str | Path | BinaryIO, fmt: str, *, ontology: bool = True) -> None:
         """Write the graph to ``output`` (path or binary file) in ``fmt`` (a key of EXPORT_FORMATS).
 
         Formats without named graphs (turtle, ntriples) get the union of all graphs.
