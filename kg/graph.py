@@ -242,9 +242,8 @@ class KnowledgeGraph:
         []
         """
         rows = run_query(self.store, "control_of", {"place": place, "date": date}).rows
-        return [Control(r["controller"], _lexical(r["since"]), _lexical(r["until"]),
-                        tuple((r["evidence"] or "").split(" | ")) if r["evidence"] else (),
-                        tuple((r["sources"] or "").split("; ")) if r["sources"] else (), r["conflict"], r["period"])
+        return [Control(str(r["controller"]), _lexical(r["since"]), _lexical(r["until"]), _split(r["evidence"], " | "),
+                        _split(r["sources"], "; "), _lexical(r["conflict"]), str(r["period"]))
                 for r in rows]
 
     def actor(self, name: str) -> Actor | None:
@@ -389,6 +388,11 @@ def _events(selected: QueryResult, facts: Iterable[ox.QuerySolution]) -> list[Ev
 def _value(term: object) -> str:
     """The lexical value of a result term (an IRI's, a literal's)."""
     return str(getattr(term, "value", term))
+
+
+def _split(value: object, separator: str) -> tuple[str, ...]:
+    """The parts of a cell of joined values (none when it is empty)."""
+    return tuple(str(value).split(separator)) if value else ()
 
 
 def _lexical(value: object) -> str | None:

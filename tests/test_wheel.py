@@ -33,7 +33,7 @@ pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info",
+NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".hypothesis", "*.egg-info",
                                     "build", "dist", "kg-store")
 RESOURCES = ("kg/_ontology/ckg.ttl", "kg/_ontology/shapes.ttl", "kg/_queries/events.rq", "kg/data/actors.toml",
              "kg/data/places.json.gz", "kg/static/index.html", "kg/static/yasgui/yasgui.min.js", "kg/py.typed")
