@@ -182,17 +182,7 @@ class KnowledgeGraph:
         Raises:
             ExportError: an unknown format or view, or the output cannot be written.
         """
-        if fmt not in EXPORT_FORMATS:
-            from kg.export import FORMATS, export_graph
-
-            if fmt not in FORMATS:
-                raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join([*EXPORT_FORMATS, *FORMATS])}")
-            return export_graph(self.store, output, fmt=fmt, view=view)
-        try:
-            self.store.dump(output, fmt, ontology=ontology)
-        except OSError as err:
-            where = output if isinstance(output, (str, Path)) else getattr(output, "name", "output")
-            raise ExportError(f"{where}: cannot write: {err.strerror or err}") from None
+        _dump(self.store, output, fmt, ontology=ontology, view=view)
 
     # --- asking
 
@@ -260,15 +250,7 @@ class KnowledgeGraph:
             return None
         if len(nodes) > 1:
             resolve(self.store, name, "actor")  # raises, listing them
-        node = nodes[0]
-        facts: dict[str, list[str]] = {"label": [], "alias": [], "class": [], "affiliation": []}
-        for row in self.store.query(internal_query("actor_facts"), substitutions={"node": node}):
-            facts[row["rel"].value].append(row["value"].value)
-        label = min(facts["label"]) if facts["label"] else node.value
-        classes = tuple(sorted(set(facts["class"])))
-        return Actor(node.value, label, tuple(sorted(set(facts["alias"]) - {label})),
-                     "person" if "Person" in classes else "actor", classes,
-                     "; ".join(sorted(set(facts["affiliation"]))) or None)
+        return _actor(nodes[0].value, self.store.query(internal_query("actor_facts"), substitutions={"node": nodes[0]}))
 
     def neighbours(self, node: str) -> list[Neighbour]:
         """The nodes linked to ``node`` (an IRI, or the name of an actor, place or event) by any relation.
@@ -302,21 +284,8 @@ class KnowledgeGraph:
         >>> _demo().path("Vladimir Putin", "Daesh")
         ['Vladimir Putin', 'DiplomaticMeeting in Sochi, 2014-11-26', 'Syrian government', 'AirStrike in Raqqa, 2014-11-25', 'Islamic State']
         """
-        import networkx as nx
-
         start, end = resolve(self.store, a, "actor").value, resolve(self.store, b, "actor").value
-        graph = nx.Graph()
-        for row in self.store.query(internal_query("taking_part")):
-            graph.add_edge(row["event"].value, row["who"].value)
-            if row["affiliation"] is not None:
-                graph.add_edge(row["event"].value, row["affiliation"].value)
-        if start == end:
-            chain = [start]
-        else:
-            try:
-                chain = nx.shortest_path(graph, start, end)
-            except (nx.NodeNotFound, nx.NetworkXNoPath):
-                return []
+        chain = _chain(self.store.query(internal_query("taking_part")), start, end)
         return chain if iris else [label_of(self.store, iri) or iri for iri in chain]
 
     def to_networkx(self, *, view: str = "full") -> nx.Graph:
@@ -365,6 +334,49 @@ def _demo() -> KnowledgeGraph:
         graph.store.replace_graph(*article_quads(record))
     resolve_store(graph.store)
     return graph
+
+
+def _dump(store: GraphStore, output: str | Path | BinaryIO, fmt: str, *, ontology: bool, view: str) -> None:
+    """:meth:`KnowledgeGraph.dump`: RDF from the store itself, Gephi files through ``kg.export``."""
+    if fmt not in EXPORT_FORMATS:
+        from kg.export import FORMATS, export_graph
+
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join([*EXPORT_FORMATS, *FORMATS])}")
+        return export_graph(store, output, fmt=fmt, view=view)
+    try:
+        store.dump(output, fmt, ontology=ontology)
+    except OSError as err:
+        where = output if isinstance(output, (str, Path)) else getattr(output, "name", "output")
+        raise ExportError(f"{where}: cannot write: {err.strerror or err}") from None
+
+
+def _actor(iri: str, facts: Iterable[ox.QuerySolution]) -> Actor:
+    """The Actor record of ``iri`` from the rows of ``queries/internal/actor_facts.rq``."""
+    told: dict[str, list[str]] = {"label": [], "alias": [], "class": [], "affiliation": []}
+    for row in facts:
+        told[_value(row["rel"])].append(_value(row["value"]))
+    label = min(told["label"]) if told["label"] else iri
+    classes = tuple(sorted(set(told["class"])))
+    return Actor(iri, label, tuple(sorted(set(told["alias"]) - {label})), "person" if "Person" in classes else "actor",
+                 classes, "; ".join(sorted(set(told["affiliation"]))) or None)
+
+
+def _chain(taking_part: Iterable[ox.QuerySolution], start: str, end: str) -> list[str]:
+    """A shortest chain of actors and shared events from ``start`` to ``end`` (rows of ``taking_part.rq``); [] for none."""
+    import networkx as nx
+
+    if start == end:
+        return [start]
+    graph = nx.Graph()
+    for row in taking_part:
+        graph.add_edge(_value(row["event"]), _value(row["who"]))
+        if row["affiliation"] is not None:
+            graph.add_edge(_value(row["event"]), _value(row["affiliation"]))
+    try:
+        return list(nx.shortest_path(graph, start, end))
+    except (nx.NodeNotFound, nx.NetworkXNoPath):
+        return []
 
 
 def _events(selected: QueryResult, facts: Iterable[ox.QuerySolution]) -> list[Event]:

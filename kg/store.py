@@ -11,7 +11,6 @@ True
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,14 +20,13 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from kg.dates import DateValue
-from kg.errors import ResourceError, StoreError
-from kg.iris import mint_iri, ref_of
 from kg.control import ControlStatement
-from kg.resolution import Claim, EntityClaim, FigureReport, Roles
+from kg.errors import ResourceError, StoreError
+from kg.iris import mint_iri
+from kg.resolution import Claim, EntityClaim
 from kg.resources import resource
-from kg.vocab import (CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
-                      SKOS, SPARQL_PREFIXES)
+from kg.stored_claims import control_claims, entity_names, event_and_entity_claims, term_value
+from kg.vocab import CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SPARQL_PREFIXES
 
 DEFAULT_STORE = Path("kg-store")
 
@@ -40,7 +38,6 @@ EXPORT_FORMATS = {
 }
 
 
-_CLAIM_ROLES = (CKG.saysAgent, CKG.saysTarget, CKG.saysParticipant, CKG.saysClaimedBy, CKG.saysAccusedBy)
 
 
 @functools.cache
@@ -102,35 +99,6 @@ class Stats(Mapping[str, int]):
         """
         return {"articles": self.articles, "actors": self.actors, "people": self.people, "places": self.places,
                 "events": self.events, "events_by_type": dict(self.events_by_type), "quads": self.quads}
-
-
-_Node = ox.NamedNode | ox.BlankNode | ox.Triple | ox.DefaultGraph
-"""A quad's subject or graph name."""
-_Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-"""A quad's object."""
-
-
-def _lexical(term: object) -> str:
-    """The value of an IRI, a blank node or a literal.
-
-    Raises:
-        StoreError: ``term`` is none of them (an RDF 1.2 triple term, the default graph).
-    """
-    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return term.value
-    raise StoreError(f"expected an IRI or a literal in the store, got {term}")
-
-
-def _ref(term: object) -> str:
-    """The ``kind/key`` ref of an IRI conflict-kg minted.
-
-    Raises:
-        StoreError: ``term`` is not such an IRI.
-    """
-    ref = ref_of(_lexical(term))
-    if ref is None:
-        raise StoreError(f"expected an IRI conflict-kg minted in the store, got {term}")
-    return ref
 
 
 def default_store_path() -> Path:
@@ -255,107 +223,31 @@ class GraphStore:
         """The content hash stored for the article ``article_id``, or None when absent (an index lookup)."""
         article = mint_iri("article", article_id)
         for quad in self.store.quads_for_pattern(article, CKG.contentHash, None, article):
-            return _lexical(quad.object)
+            return term_value(quad.object)
         return None
 
     def article_hashes(self) -> list[str]:
         """The content hash of every article in the store."""
-        return [_lexical(q.object) for q in self.store.quads_for_pattern(None, CKG.contentHash, None, None)
+        return [term_value(q.object) for q in self.store.quads_for_pattern(None, CKG.contentHash, None, None)
                 if q.graph_name == q.subject != CANONICAL_GRAPH]
 
     def resolved_state(self) -> str | None:
         """The digest the canonical graph was last resolved from, or None."""
         for q in self.store.quads_for_pattern(CANONICAL_GRAPH, CKG.contentHash, None, CANONICAL_GRAPH):
-            return _lexical(q.object)
+            return term_value(q.object)
         return None
 
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
-        """Every article's event claims and entity claims, as resolution reads them (index lookups per claim)."""
-        articles: dict[_Node, tuple[dt.date | None, str | None]] = {}
-
-        def article(graph: _Node) -> tuple[dt.date | None, str | None]:
-            if graph not in articles:
-                props = self._props(graph, graph)
-                published = props.get(SCHEMA.datePublished)
-                outlet = props.get(CKG.sourceOutlet)
-                articles[graph] = (dt.date.fromisoformat(_lexical(published[0])[:10]) if published else None,
-                                   _lexical(outlet[0]) if outlet else None)
-            return articles[graph]
-
-        events: list[Claim] = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EventClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            published, outlet = article(graph)
-            refs = {p: tuple(sorted(r for o in props.get(p, ()) if (r := ref_of(_lexical(o))))) for p in _CLAIM_ROLES}
-            figures = tuple(self._figures(report, graph) for report in sorted(props.get(CKG.saysCasualties, ()), key=str))
-            date = props.get(CKG.saysDate)
-            place = props.get(CKG.saysPlace)
-            events.append(Claim(
-                _ref(node), _ref(graph), _lexical(props[CKG.saysType][0]).rsplit("#", 1)[1], published,
-                outlet, DateValue.parse(_lexical(date[0])) if date else None, _ref(place[0]) if place else None,
-                Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(_ref(m) for m in props.get(CKG.readFrom, ()))),
-                figures, CKG.changesHands in props))
-        entities: list[EntityClaim] = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EntityClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            name = props.get(CKG.saysName)
-            container = props.get(CKG.saysContainer)
-            affiliation = props.get(CKG.saysAffiliation)
-            classes = tuple(sorted(_lexical(c).rsplit("#", 1)[1] for c in props.get(CKG.saysClass, ())
-                                   if c not in (CKG.Actor, CKG.Person, CKG.Place)))
-            entities.append(EntityClaim(
-                _ref(node), _ref(graph), _lexical(props[CKG.saysKey][0]), _lexical(name[0]) if name else None,
-                tuple(sorted(_lexical(a) for a in props.get(CKG.saysAlias, ()))), classes,
-                _ref(container[0]) if container else None, _ref(affiliation[0]) if affiliation else None))
-        events.sort(key=lambda c: c.ref)
-        entities.sort(key=lambda c: c.ref)
-        return events, entities
+        """Every article's event claims and entity claims, as resolution reads them (see ``kg.stored_claims``)."""
+        return event_and_entity_claims(self.store)
 
     def control_claims(self) -> list[ControlStatement]:
         """Every article's statements of who holds a place."""
-        out = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.ControlClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            observed, since = props.get(CKG.saysDate), props.get(CKG.saysSince)
-            out.append(ControlStatement(
-                _ref(node), _ref(graph), _ref(props[CKG.saysPlace][0]), _ref(props[CKG.saysController][0]),
-                tuple(sorted(_ref(m) for m in props.get(CKG.readFrom, ()))),
-                DateValue.parse(_lexical(observed[0])) if observed else None,
-                DateValue.parse(_lexical(since[0])) if since else None))
-        return sorted(out, key=lambda c: c.ref)
-
-    def _props(self, node: _Node, graph: _Node) -> dict[ox.NamedNode, list[_Object]]:
-        out: dict[ox.NamedNode, list[_Object]] = {}
-        for quad in self.store.quads_for_pattern(node, None, None, graph):  # type: ignore[arg-type]
-            out.setdefault(quad.predicate, []).append(quad.object)
-        return out
-
-    def _figures(self, report: _Object, graph: _Node) -> FigureReport:
-        props = self._props(report, graph)  # type: ignore[arg-type]
-
-        def number(prop: ox.NamedNode) -> int | None:
-            values = props.get(prop)
-            return int(_lexical(values[0])) if values else None
-
-        qualifier = props.get(CKG.qualifier)
-        source = props.get(CKG.saysReportedBy)
-        return FigureReport(_ref(report), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
-                            _lexical(qualifier[0]) if qualifier else "exact", _ref(source[0]) if source else None)
+        return control_claims(self.store)
 
     def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
-        labels: dict[str, str] = {}
-        names: dict[str, set[str]] = {}
-        for prop in (RDFS.label, SKOS.altLabel):
-            for quad in self.store.quads_for_pattern(None, prop, None, ENTITIES_GRAPH):
-                if (ref := ref_of(_lexical(quad.subject))) is not None:
-                    names.setdefault(ref, set()).add(_lexical(quad.object))
-                    if prop == RDFS.label:
-                        labels[ref] = _lexical(quad.object)
-        return labels, names
+        return entity_names(self.store)
 
     def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
         """Whether ``graph`` holds the triple of ``quad``."""
@@ -385,8 +277,8 @@ class GraphStore:
         0
         """
         (row,) = self.query(internal_query("class_counts"))
-        count = {name: int(_lexical(row[name])) for name in ("articles", "actors", "people", "places", "events")}
-        by_type = tuple((_lexical(row["t"]).rsplit("#", 1)[-1], int(_lexical(row["n"])))
+        count = {name: int(term_value(row[name])) for name in ("articles", "actors", "people", "places", "events")}
+        by_type = tuple((term_value(row["t"]).rsplit("#", 1)[-1], int(term_value(row["n"])))
                         for row in self.query(internal_query("event_type_counts")))
         return Stats(count["articles"], count["actors"], count["people"], count["places"], count["events"], by_type,
                      len(self.store))

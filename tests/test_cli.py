@@ -522,12 +522,7 @@ def test_stats_and_validate_as_json(seeds_store: Path) -> None:
 
 
 def test_validate_as_json_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
-    path = copy_store(seeds_store, tmp_path / "store")
-    store = ox.Store(str(path))
-    store.add(ox.Quad(mint_iri("event", "broken"), RDF.type, CKG.AirStrike, mint_iri("article", "broken")))
-    store.flush()
-    del store
-    result = kg("validate", "--store", path, "--format", "json")
+    result = kg("validate", "--store", broken_store(seeds_store, tmp_path), "--format", "json")
     assert result.exit_code == EXIT_ERROR, result.output
     report = json.loads(result.stdout)
     assert report["conforms"] is False and report["violations"] == len(report["results"]) >= 2
@@ -540,13 +535,18 @@ def test_validate_finds_no_violations_in_the_seeds(seeds_store: Path) -> None:
     assert result.stdout.splitlines()[-1] == "0 violations"
 
 
-def test_validate_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
+def broken_store(seeds_store: Path, tmp_path: Path) -> Path:
+    """A copy of the seeds' store with an event that has no ckg:reportedIn and no ckg:evidence."""
     path = copy_store(seeds_store, tmp_path / "store")
     store = ox.Store(str(path))
     store.add(ox.Quad(mint_iri("event", "broken"), RDF.type, CKG.AirStrike, mint_iri("article", "broken")))
     store.flush()
     del store
-    result = kg("validate", "--store", path)
+    return path
+
+
+def test_validate_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
+    result = kg("validate", "--store", broken_store(seeds_store, tmp_path))
     assert result.exit_code == EXIT_ERROR, result.output
     assert "reportedIn" in result.stdout
     n = int(re.search(r"^(\d+) violations$", result.stdout, re.MULTILINE).group(1))
