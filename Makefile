@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= kg-store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench eval clean
+.PHONY: run test typecheck setup bench eval clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the type check alone ([tool.mypy] in pyproject.toml); `make test` runs it too (tests/test_typing.py)
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/cli_start.py
@@ -37,4 +41,4 @@ eval: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache
+	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache

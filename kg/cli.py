@@ -6,16 +6,23 @@ when a build skipped some input, 130 when interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from kg.errors import ExportError, KgError
+from kg.errors import KgError
 from kg.export import FORMATS as GRAPH_FORMATS
-from kg.export import VIEWS, export_graph
-from kg.queries import RESULT_FORMATS, describe_queries, format_result, run_query
-from kg.store import EXPORT_FORMATS, GraphStore, default_store_path
+from kg.export import VIEWS
+from kg.graph import KnowledgeGraph
+from kg.queries import LISTING_FORMATS, RESULT_FORMATS, describe_queries, format_result
+from kg.store import EXPORT_FORMATS, Stats, default_store_path
+
+if TYPE_CHECKING:
+    from kg.curation import Curation
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
@@ -23,6 +30,10 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 
 store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
                             help="Store directory (default: $KG_STORE or ./kg-store).")
+listing_format = click.option("--format", "fmt", type=click.Choice(LISTING_FORMATS), default="text", show_default=True,
+                              help="Lines for people (text) or one JSON document for programs (json).")
+
+T = TypeVar("T")
 
 
 class KgGroup(click.Group):
@@ -38,6 +49,7 @@ class KgGroup(click.Group):
             _report(ctx, str(err) if isinstance(err, KgError) else "interrupted", EXIT_INTERRUPTED)
         except KgError as err:
             _report(ctx, str(err), EXIT_ERROR)
+        return None  # not reached: _report exits
 
 
 def _report(ctx: click.Context, message: str, code: int) -> None:
@@ -69,16 +81,11 @@ def cli() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, progress: bool | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
-    from kg.build import build as run_build
-
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
-    store = GraphStore.open(store_path or default_store_path())
-    try:
-        report = run_build(list(paths), store=store, columns=mapping, progress=progress,
-                           on_problem=lambda p: click.echo(f"kg: {p}", err=True))
-        counts = store.counts()
-    finally:
-        store.close()
+    with KnowledgeGraph.open(store_path or default_store_path()) as graph:
+        report = graph.build(list(paths), columns=mapping, progress=progress,
+                             on_problem=lambda p: click.echo(f"kg: {p}", err=True))
+        counts = graph.stats()
     click.echo(f"{report.articles} articles ({report.added} added, {report.replaced} replaced, "
                f"{report.unchanged} unchanged), {report.skipped} inputs skipped")
     _print_counts(counts)
@@ -86,24 +93,28 @@ def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None,
         sys.exit(EXIT_SKIPPED)
 
 
-def _read_only(store_path: Path | None) -> GraphStore:
-    """The store named by --store (or the default), opened read-only."""
-    return GraphStore.open(store_path or default_store_path(), read_only=True)
+def _reading(store_path: Path | None, ask: Callable[[KnowledgeGraph], T]) -> T:
+    """What ``ask`` gets from the graph named by --store (or the default), opened read-only and closed again."""
+    with KnowledgeGraph.open(store_path or default_store_path(), read_only=True) as graph:
+        return ask(graph)
 
 
-def _print_counts(counts: dict[str, int]) -> None:
-    click.echo(f"store: {counts['articles']} articles, {counts['actors']} actors ({counts['people']} people), "
-               f"{counts['places']} places, {counts['events']} events, {counts['quads']} quads")
-    by_type = {k.split(".", 1)[1]: v for k, v in counts.items() if k.startswith("events.")}
-    if by_type:
-        click.echo("events by type: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
+def _print_counts(counts: Stats, fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(json.dumps(counts.as_json(), indent=2))
+        return
+    click.echo(f"store: {counts.articles} articles, {counts.actors} actors ({counts.people} people), "
+               f"{counts.places} places, {counts.events} events, {counts.quads} quads")
+    if counts.events_by_type:
+        click.echo("events by type: " + ", ".join(f"{k} {v}" for k, v in counts.events_by_type))
 
 
 @cli.command()
 @store_option
-def stats(store_path: Path | None) -> None:
+@listing_format
+def stats(store_path: Path | None, fmt: str) -> None:
     """Print counts by class: articles, actors, places, events by type, quads."""
-    _print_counts(_read_only(store_path).counts())
+    _print_counts(_reading(store_path, KnowledgeGraph.stats), fmt)
 
 
 @cli.command()
@@ -117,26 +128,21 @@ def stats(store_path: Path | None) -> None:
 def export(store_path: Path | None, fmt: str, output: Path | None, view: str, ontology: bool) -> None:
     """Write the graph as RDF, or as GEXF/GraphML for Gephi."""
     target = str(output) if output is not None else sys.stdout.buffer
-    store = _read_only(store_path)
-    try:
-        if fmt in GRAPH_FORMATS:
-            export_graph(store, target, fmt=fmt, view=view)
-        else:
-            store.dump(target, fmt, ontology=ontology)
-    except OSError as err:
-        raise ExportError(f"{output}: cannot write: {err.strerror or err}") from None
+    _reading(store_path, lambda graph: graph.dump(target, fmt=fmt, ontology=ontology, view=view))
 
 
 @cli.command()
 @store_option
-def validate(store_path: Path | None) -> None:
+@listing_format
+def validate(store_path: Path | None, fmt: str) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl."""
-    from kg.validation import validate as run_validate
-
-    report = run_validate(_read_only(store_path).store)
-    for line in report.results:
-        click.echo(line)
-    click.echo(f"{report.violations} violations")
+    report = _reading(store_path, KnowledgeGraph.validate)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.results:
+            click.echo(line)
+        click.echo(f"{report.violations} violations")
     if not report.conforms:
         sys.exit(EXIT_ERROR)
 
@@ -161,14 +167,15 @@ def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: st
     if (name is None) == (sparql is None):
         raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
     bindings = _parse_bindings(params)
-    result = run_query(_read_only(store_path), sparql if sparql is not None else name, bindings)
-    click.echo(format_result(result, fmt))
+    query_text = sparql if sparql is not None else str(name)
+    click.echo(format_result(_reading(store_path, lambda graph: graph.result(query_text, **bindings)), fmt))
 
 
 @cli.command("queries")
-def list_named_queries() -> None:
+@listing_format
+def list_named_queries(fmt: str) -> None:
     """List the named queries, with their summaries and parameters."""
-    click.echo(describe_queries())
+    click.echo(describe_queries(fmt=fmt))
 
 
 @cli.command()
@@ -180,12 +187,15 @@ def list_named_queries() -> None:
 @click.option("--max-results", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Rows (or triples) a result may hold; more is refused (HTTP 413).")
 @click.option("--cors/--no-cors", default=False, show_default=True, help="Send CORS headers.")
-def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool) -> None:
+@click.option("--access-log", metavar="FILE", default=None,
+              help="Append one line per request to FILE (- for stderr), in the Common Log Format plus seconds taken.")
+def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool,
+          access_log: str | None) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
     from kg.serve import serve as run_server
 
     run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
-               max_results=max_results, cors=cors)
+               max_results=max_results, cors=cors, access_log=access_log)
 
 
 @cli.group()
@@ -197,14 +207,11 @@ def curate() -> None:
     """
 
 
-def _curate(store_path: Path | None, action) -> None:
+def _curate(store_path: Path | None, action: Callable[[Curation], str]) -> None:
     from kg.curation import Curation
 
-    store = GraphStore.open(store_path or default_store_path())
-    try:
-        message = action(Curation(store))
-    finally:
-        store.close()
+    with KnowledgeGraph.open(store_path or default_store_path()) as graph:
+        message = action(Curation(graph.store))
     click.echo(message)
 
 

@@ -18,20 +18,23 @@ any ``rdfs:label`` or ``skos:altLabel``, case-insensitively.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, BinaryIO, Self
 
-from kg.errors import QueryError
-from kg.queries import Parameter, find, label_of, resolve, run_query, to_term
-from kg.store import GraphStore
+from kg.errors import ExportError, QueryError
+from kg.queries import Parameter, QueryResult, find, label_of, resolve, run_query, to_term
+from kg.store import EXPORT_FORMATS, GraphStore, Stats, internal_query
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pyoxigraph as ox
 
     from kg.build import BuildReport
+    from kg.reading import ReadProblem
+    from kg.validation import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -91,68 +94,10 @@ class Neighbour:
     iri: str
 
 
-_EVENTS = """SELECT DISTINCT ?event ?type ?label ?date ?start ?rel ?value ?actor ?place ?event_type ?since ?until
-WHERE {
-  ?event a ?class .
-  ?class rdfs:subClassOf+ ckg:Event .
-  BIND(STRAFTER(STR(?class), "#") AS ?type)
-  FILTER(!COALESCE(sameTerm(?event_type, ?event_type), false)
-         || EXISTS { ?class rdfs:subClassOf* ?super FILTER(sameTerm(?super, ?event_type)) })
-  FILTER(!COALESCE(sameTerm(?actor, ?actor), false)
-         || EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?who . OPTIONAL { ?who ckg:affiliation ?side }
-                     FILTER(sameTerm(?who, ?actor) || sameTerm(?side, ?actor)) })
-  FILTER(!COALESCE(sameTerm(?place, ?place), false)
-         || EXISTS { ?event ckg:place ?at
-                     FILTER(sameTerm(?at, ?place) || EXISTS { ?at ckg:locatedIn+ ?around FILTER(sameTerm(?around, ?place)) }) })
-  { SELECT ?event (MIN(?name) AS ?label) WHERE { ?event rdfs:label ?name } GROUP BY ?event }
-  OPTIONAL { SELECT ?event (MIN(?given) AS ?date) WHERE {
-               ?event ckg:date ?given
-               FILTER NOT EXISTS { ?event ckg:date ?finer FILTER(STRLEN(STR(?finer)) > STRLEN(STR(?given))) }
-             } GROUP BY ?event }
-  BIND(STR(?date) AS ?d)
-  BIND(CONCAT(?d, SUBSTR("-01-01", STRLEN(?d) - 3)) AS ?start)
-  BIND(CONCAT(?d, SUBSTR("-12-31", STRLEN(?d) - 3)) AS ?end)
-  FILTER(!COALESCE(sameTerm(?since, ?since), false)
-         || ?end >= CONCAT(STR(?since), SUBSTR("-01-01", STRLEN(STR(?since)) - 3)))
-  FILTER(!COALESCE(sameTerm(?until, ?until), false)
-         || ?start <= CONCAT(STR(?until), SUBSTR("-12-31", STRLEN(STR(?until)) - 3)))
-  OPTIONAL {
-    { ?event ckg:place/rdfs:label ?value BIND("place" AS ?rel) }
-    UNION { ?event ckg:agent/rdfs:label ?value BIND("agent" AS ?rel) }
-    UNION { ?event ckg:target/rdfs:label ?value BIND("target" AS ?rel) }
-    UNION { ?event ckg:participant/rdfs:label ?value BIND("participant" AS ?rel) }
-    UNION { ?event ckg:reportedIn/dcterms:identifier ?value BIND("article" AS ?rel) }
-  }
-}
-ORDER BY (!BOUND(?date)) ?start ?label ?event ?rel ?value"""
-"""Events as one row per fact; the filters are those of ``queries/events.rq`` (a test keeps them in step)."""
-
 _EVENT_FILTERS = {"actor": Parameter("actor", "actor", "an actor"), "place": Parameter("place", "place", "a place"),
                   "event_type": Parameter("type", "event_type", "an event class"),
                   "since": Parameter("since", "date", "on or after"), "until": Parameter("until", "date", "on or before")}
-"""The variables of ``_EVENTS`` that filter, with the keyword (and type) that gives each."""
-
-_ACTOR = """SELECT DISTINCT ?rel ?value ?node WHERE {
-  { ?node rdfs:label ?value BIND("label" AS ?rel) }
-  UNION { ?node skos:altLabel ?value BIND("alias" AS ?rel) }
-  UNION { ?node a ?class . ?class rdfs:subClassOf* ckg:Actor . FILTER(?class != ckg:Actor)
-          BIND(STRAFTER(STR(?class), "#") AS ?value) BIND("class" AS ?rel) }
-  UNION { ?node ckg:affiliation/rdfs:label ?value BIND("affiliation" AS ?rel) }
-}"""
-
-_NEIGHBOURS = """SELECT DISTINCT ?relation ?direction ?label ?other ?node WHERE {
-  VALUES ?property { ckg:agent ckg:target ckg:participant ckg:place ckg:affiliation ckg:locatedIn }
-  { ?node ?property ?other BIND("out" AS ?direction) } UNION { ?other ?property ?node BIND("in" AS ?direction) }
-  BIND(STRAFTER(STR(?property), "#") AS ?relation)
-  OPTIONAL { SELECT ?other (MIN(?name) AS ?label) WHERE { ?other rdfs:label ?name } GROUP BY ?other }
-}
-ORDER BY ?relation ?direction ?label ?other"""
-
-_TAKING_PART = """SELECT DISTINCT ?event ?who ?affiliation WHERE {
-  ?event ckg:agent|ckg:target|ckg:participant ?who .
-  OPTIONAL { ?who ckg:affiliation ?affiliation }
-}
-ORDER BY ?event ?who ?affiliation"""
+"""The parameters of ``queries/events.rq`` that :meth:`KnowledgeGraph.events` fills, with the keyword (and type) of each."""
 
 
 class KnowledgeGraph:
@@ -198,20 +143,46 @@ class KnowledgeGraph:
     # --- building
 
     def build(self, paths: str | Path | Sequence[str | Path], *, columns: dict[str, str] | None = None,
-              progress: bool = False) -> BuildReport:
+              progress: bool | None = False, on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
         """Read the articles under ``paths`` (files, folders, CSV, JSONL, HTML) into the graph.
 
-        Unchanged articles are skipped; see ``kg.build.build``. Needs the spaCy model.
+        Unchanged articles are skipped; ``on_problem`` hears of each input skipped or read with a warning
+        (see ``kg.build.build``). Needs the spaCy model.
         """
         from kg.build import build
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        return build(list(paths), store=self.store, columns=columns, progress=progress)
+        return build(list(paths), store=self.store, columns=columns, progress=progress, on_problem=on_problem)
 
-    def stats(self) -> dict[str, int]:
-        """Counts of articles, actors, people, places, events (also by type) and quads."""
+    def stats(self) -> Stats:
+        """Counts of articles, actors, people, places, events (also by type) and quads; ``stats["events"]`` works too.
+
+        >>> _demo().stats().events_by_type
+        (('AirStrike', 1), ('DiplomaticMeeting', 1))
+        """
         return self.store.counts()
+
+    def validate(self) -> ValidationReport:
+        """The graph checked against the SHACL shapes of ``ontology/shapes.ttl`` (see ``kg.validation``).
+
+        >>> _demo().validate().violations
+        0
+        """
+        from kg.validation import validate
+
+        return validate(self.store.store)
+
+    def dump(self, output: str | Path | BinaryIO, *, fmt: str = "nquads", ontology: bool = True,
+             view: str = "full") -> None:
+        """Write the graph to ``output`` (a path or a binary file): RDF (``nquads``, sorted; ``trig``; ``turtle``
+        and ``ntriples``, the union of all graphs; the ontology graph only when ``ontology``), or one ``view`` of
+        it for Gephi (``gexf``, ``graphml``; see ``kg.export``).
+
+        Raises:
+            ExportError: an unknown format or view, or the output cannot be written.
+        """
+        _dump(self.store, output, fmt, ontology=ontology, view=view)
 
     # --- asking
 
@@ -224,7 +195,15 @@ class KnowledgeGraph:
         >>> graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:AirStrike }")
         [{'n': 1}]
         """
-        return list(run_query(self.store, name_or_sparql, bindings).rows)
+        return list(self.result(name_or_sparql, **bindings).rows)
+
+    def result(self, name_or_sparql: str, /, **bindings: object) -> QueryResult:
+        """What :meth:`query` returns the rows of, with the columns and the RDF terms behind the values.
+
+        >>> _demo().result("SELECT ?n WHERE { BIND(1 AS ?n) }").columns
+        ('n',)
+        """
+        return run_query(self.store, name_or_sparql, bindings)
 
     def events(self, *, actor: str | None = None, place: str | None = None, since: object = None,
                until: object = None, type: str | None = None) -> list[Event]:
@@ -241,18 +220,8 @@ class KnowledgeGraph:
         [('2014-11-26', 'DiplomaticMeeting', ('Syrian government', 'Vladimir Putin'))]
         """
         given = {"actor": actor, "place": place, "event_type": type, "since": since, "until": until}
-        subs = {var: to_term(self.store, _EVENT_FILTERS[var], value) for var, value in given.items() if value is not None}
-        found: dict[str, dict[str, Any]] = {}
-        for row in self.store.query(_EVENTS, substitutions=subs):
-            iri = row["event"].value
-            entry = found.setdefault(iri, {"iri": iri, "type": row["type"].value, "label": row["label"].value,
-                                           "date": row["date"].value if row["date"] is not None else None,
-                                           "place": [], "agent": [], "target": [], "participant": [], "article": []})
-            if row["rel"] is not None and row["value"].value not in entry[row["rel"].value]:
-                entry[row["rel"].value].append(row["value"].value)
-        return [Event(e["iri"], e["type"], e["label"], e["date"], "; ".join(e["place"]) or None,
-                      tuple(e["agent"]), tuple(e["target"]), tuple(e["participant"]), tuple(e["article"]))
-                for e in found.values()]
+        terms = {var: to_term(self.store, _EVENT_FILTERS[var], value) for var, value in given.items() if value is not None}
+        return _events(run_query(self.store, "events", terms), self.store.query(internal_query("event_facts")))
 
     def controller(self, place: str, date: object) -> list[Control]:
         """Who held ``place`` (IRI or name) on ``date`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a ``datetime.date``).
@@ -263,9 +232,8 @@ class KnowledgeGraph:
         []
         """
         rows = run_query(self.store, "control_of", {"place": place, "date": date}).rows
-        return [Control(r["controller"], _lexical(r["since"]), _lexical(r["until"]),
-                        tuple((r["evidence"] or "").split(" | ")) if r["evidence"] else (),
-                        tuple((r["sources"] or "").split("; ")) if r["sources"] else (), r["conflict"], r["period"])
+        return [Control(str(r["controller"]), _lexical(r["since"]), _lexical(r["until"]), _split(r["evidence"], " | "),
+                        _split(r["sources"], "; "), _lexical(r["conflict"]), str(r["period"]))
                 for r in rows]
 
     def actor(self, name: str) -> Actor | None:
@@ -282,15 +250,7 @@ class KnowledgeGraph:
             return None
         if len(nodes) > 1:
             resolve(self.store, name, "actor")  # raises, listing them
-        node = nodes[0]
-        facts: dict[str, list[str]] = {"label": [], "alias": [], "class": [], "affiliation": []}
-        for row in self.store.query(_ACTOR, substitutions={"node": node}):
-            facts[row["rel"].value].append(row["value"].value)
-        label = min(facts["label"]) if facts["label"] else node.value
-        classes = tuple(sorted(set(facts["class"])))
-        return Actor(node.value, label, tuple(sorted(set(facts["alias"]) - {label})),
-                     "person" if "Person" in classes else "actor", classes,
-                     "; ".join(sorted(set(facts["affiliation"]))) or None)
+        return _actor(nodes[0].value, self.store.query(internal_query("actor_facts"), substitutions={"node": nodes[0]}))
 
     def neighbours(self, node: str) -> list[Neighbour]:
         """The nodes linked to ``node`` (an IRI, or the name of an actor, place or event) by any relation.
@@ -310,7 +270,7 @@ class KnowledgeGraph:
         (target,) = found.values()
         return [Neighbour(row["relation"].value, row["direction"].value,
                           row["label"].value if row["label"] is not None else None, row["other"].value)
-                for row in self.store.query(_NEIGHBOURS, substitutions={"node": target})]
+                for row in self.store.query(internal_query("neighbours"), substitutions={"node": target})]
 
     def path(self, a: str, b: str, *, iris: bool = False) -> list[str]:
         """A shortest chain of shared events linking actor ``a`` to actor ``b``, as labels (or IRIs).
@@ -324,21 +284,8 @@ class KnowledgeGraph:
         >>> _demo().path("Vladimir Putin", "Daesh")
         ['Vladimir Putin', 'DiplomaticMeeting in Sochi, 2014-11-26', 'Syrian government', 'AirStrike in Raqqa, 2014-11-25', 'Islamic State']
         """
-        import networkx as nx
-
         start, end = resolve(self.store, a, "actor").value, resolve(self.store, b, "actor").value
-        graph = nx.Graph()
-        for row in self.store.query(_TAKING_PART):
-            graph.add_edge(row["event"].value, row["who"].value)
-            if row["affiliation"] is not None:
-                graph.add_edge(row["event"].value, row["affiliation"].value)
-        if start == end:
-            chain = [start]
-        else:
-            try:
-                chain = nx.shortest_path(graph, start, end)
-            except (nx.NodeNotFound, nx.NetworkXNoPath):
-                return []
+        chain = _chain(self.store.query(internal_query("taking_part")), start, end)
         return chain if iris else [label_of(self.store, iri) or iri for iri in chain]
 
     def to_networkx(self, *, view: str = "full") -> nx.Graph:
@@ -369,7 +316,7 @@ def _demo() -> KnowledgeGraph:
     putin = Entity("person", "vladimir-putin", "Vladimir Putin", (), ("Putin",), affiliation=russia.ref)
     strike_text = "Syrian regime air strikes on Raqa killed at least 95 people."
     strike = ArticleRecord(
-        Article("a1", strike_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "01",
+        Article("a1", strike_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "1" * 64,
         (syria, raqqa, government, islamic_state),
         events=(EventClaim("AirStrike", DateValue(2014, 11, 25), raqqa.ref,
                               agents=(government.ref,), targets=(islamic_state.ref,),
@@ -377,7 +324,7 @@ def _demo() -> KnowledgeGraph:
                               casualties=(CasualtyFigures(killed=95, qualifier="at least"),)),))
     meeting_text = "A Syrian regime delegation was due to meet Russian President Vladimir Putin in Sochi."
     meeting = ArticleRecord(
-        Article("a2", meeting_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "02",
+        Article("a2", meeting_text, published=DateValue(2014, 11, 26).first_day(), source="AFP"), "2" * 64,
         (russia_place, sochi, government, russia, putin),
         events=(EventClaim("DiplomaticMeeting", DateValue(2014, 11, 26), sochi.ref,
                               participants=(government.ref, putin.ref),
@@ -389,9 +336,80 @@ def _demo() -> KnowledgeGraph:
     return graph
 
 
+def _dump(store: GraphStore, output: str | Path | BinaryIO, fmt: str, *, ontology: bool, view: str) -> None:
+    """:meth:`KnowledgeGraph.dump`: RDF from the store itself, Gephi files through ``kg.export``."""
+    if fmt not in EXPORT_FORMATS:
+        from kg.export import FORMATS, export_graph
+
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join([*EXPORT_FORMATS, *FORMATS])}")
+        return export_graph(store, output, fmt=fmt, view=view)
+    try:
+        store.dump(output, fmt, ontology=ontology)
+    except OSError as err:
+        where = output if isinstance(output, (str, Path)) else getattr(output, "name", "output")
+        raise ExportError(f"{where}: cannot write: {err.strerror or err}") from None
+
+
+def _actor(iri: str, facts: Iterable[ox.QuerySolution]) -> Actor:
+    """The Actor record of ``iri`` from the rows of ``queries/internal/actor_facts.rq``."""
+    told: dict[str, list[str]] = {"label": [], "alias": [], "class": [], "affiliation": []}
+    for row in facts:
+        told[_value(row["rel"])].append(_value(row["value"]))
+    label = min(told["label"]) if told["label"] else iri
+    classes = tuple(sorted(set(told["class"])))
+    return Actor(iri, label, tuple(sorted(set(told["alias"]) - {label})), "person" if "Person" in classes else "actor",
+                 classes, "; ".join(sorted(set(told["affiliation"]))) or None)
+
+
+def _chain(taking_part: Iterable[ox.QuerySolution], start: str, end: str) -> list[str]:
+    """A shortest chain of actors and shared events from ``start`` to ``end`` (rows of ``taking_part.rq``); [] for none."""
+    import networkx as nx
+
+    if start == end:
+        return [start]
+    graph = nx.Graph()
+    for row in taking_part:
+        graph.add_edge(_value(row["event"]), _value(row["who"]))
+        if row["affiliation"] is not None:
+            graph.add_edge(_value(row["event"]), _value(row["affiliation"]))
+    try:
+        return list(nx.shortest_path(graph, start, end))
+    except (nx.NodeNotFound, nx.NetworkXNoPath):
+        return []
+
+
+def _events(selected: QueryResult, facts: Iterable[ox.QuerySolution]) -> list[Event]:
+    """Event records of the events ``selected`` (rows of ``queries/events.rq``, in its order), with their ``facts``."""
+    told: dict[str, dict[str, list[str]]] = {}
+    for row in facts:
+        told.setdefault(row["event"].value, {}).setdefault(row["rel"].value, []).append(row["value"].value)
+    column = {name: n for n, name in enumerate(selected.columns)}
+    events: dict[str, Event] = {}
+    for terms in selected.terms:
+        iri, date = _value(terms[column["event"]]), terms[column["date"]]
+        if iri in events:
+            continue
+        of = told.get(iri, {})
+        events[iri] = Event(iri, _value(terms[column["type"]]), _value(terms[column["label"]]),
+                            None if date is None else _value(date), "; ".join(of.get("place", ())) or None,
+                            *(tuple(of.get(rel, ())) for rel in ("agent", "target", "participant", "article")))
+    return list(events.values())
+
+
+def _value(term: object) -> str:
+    """The lexical value of a result term (an IRI's, a literal's)."""
+    return str(getattr(term, "value", term))
+
+
+def _split(value: object, separator: str) -> tuple[str, ...]:
+    """The parts of a cell of joined values (none when it is empty)."""
+    return tuple(str(value).split(separator)) if value else ()
+
+
 def _lexical(value: object) -> str | None:
     """A date cell as its lexical form (``2013``, ``2015-05``, ``2017-10-14``)."""
     return None if value is None else str(value)
 
 
-__all__ = ["KnowledgeGraph", "Control", "Event", "Actor", "Neighbour"]
+__all__ = ["KnowledgeGraph", "Control", "Event", "Actor", "Neighbour", "Stats"]

@@ -14,6 +14,7 @@ The file starts with a header of ``#`` lines::
 
 * The first line is the **summary** (one line); other lines that are not
   ``param:`` lines make the **description**.
+* ``# param: none`` says the query takes none (the same as no ``param:`` line).
 * ``# param: NAME (TYPE[, required]) — DESCRIPTION, e.g. EXAMPLE`` declares a
   parameter: ``?NAME`` in the query. The dash may be ``—``, ``-`` or ``:``;
   the example, after the last ``e.g.``, must be a value that works on the
@@ -61,6 +62,11 @@ query text. What pyoxigraph 0.5.13 does shapes how the files are written:
 Dates of events are compared by the period they cover: an event dated only
 to a month or a year is kept when that period overlaps ``since``..``until``.
 
+The queries the package runs itself (counting, looking names up, the export's
+reads) sit beside them in ``queries/internal/``, with the same kind of header;
+``kg queries`` and :func:`list_queries` read only the top folder, so they are
+not named queries. :func:`kg.store.internal_query` loads one by name.
+
 >>> store = GraphStore.open(None)
 >>> run_query(store, "ASK { ckg:AirStrike rdfs:subClassOf ckg:Event }").rows
 ({'ask': True},)
@@ -69,39 +75,30 @@ to a month or a year is kept when that period overlaps ``since``..``until``.
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import difflib
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.dates import DateValue
 from kg.errors import QueryError
-from kg.iris import IRI_KINDS
 from kg.resources import resource_dir
 from kg.store import GraphStore
-from kg.vocab import CKG, EVENT_TYPES, ID_NS, PREFIXES, XSD, XSD_NS
+from kg.tables import RESULT_FORMATS, format_result
+from kg.terms import Term, adhoc_term, bind, find, label_of, resolve, to_python, to_term
+from kg.vocab import XSD
 
+LISTING_FORMATS = ("text", "json")
+"""The formats :func:`describe_queries` writes."""
 PARAMETER_TYPES = ("actor", "place", "event", "event_type", "iri", "date", "string", "integer", "boolean")
-RESULT_FORMATS = ("table", "json", "csv")
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PARAM = re.compile(r"param:\s*(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<type>\w+)\s*(?:,\s*(?P<required>\w+)\s*)?\)"
                     r"\s*(?:—|–|-|:)\s*(?P<rest>.*)")
+_NO_PARAMS = re.compile(r"param:\s*none\.?", re.IGNORECASE)  # "# param: none" says so of a query without any
 _EXAMPLE = re.compile(r"(?P<description>.*)\s+e\.g\.\s+(?P<example>.+)")  # the last "e.g."
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")
-_INTEGER_TYPES = frozenset("integer int long short byte nonNegativeInteger positiveInteger negativeInteger "
-                           "nonPositiveInteger unsignedLong unsignedInt unsignedShort unsignedByte".split())
-_FLOAT_TYPES = frozenset({"decimal", "double", "float"})
-_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
-_MAX_CELL = 60
-_CLASS_OF = {"actor": CKG.Actor, "place": CKG.Place, "event": CKG.Event}
 
 
 @dataclass(frozen=True)
@@ -149,7 +146,7 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: tuple[dict[str, object], ...]
-    terms: tuple[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, ...], ...] = ()
+    terms: tuple[tuple[Term | None, ...], ...] = ()
     kind: str = "select"
 
     def __len__(self) -> int:
@@ -185,6 +182,8 @@ def parse_header(text: str, *, origin: str = "query") -> tuple[str, str, tuple[P
         content = stripped.lstrip("#").strip()
         if not content.lower().startswith("param:"):
             lines.append(content)
+            continue
+        if _NO_PARAMS.fullmatch(content):
             continue
         match = _PARAM.fullmatch(content)
         if match is None:
@@ -256,262 +255,7 @@ def load_query(name: str, directory: Path | str | None = None) -> NamedQuery:
     return _load(path)
 
 
-# --------------------------------------------------------------------------- binding values
-
-
-def _iri(value: str) -> ox.NamedNode:
-    """An IRI from ``<iri>``, an absolute IRI, a prefixed name or an instance key (``event/…``)."""
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
-    elif text.split("/", 1)[0] in IRI_KINDS and "/" in text:
-        text = ID_NS + text
-    if not _ABSOLUTE_IRI.fullmatch(text):
-        raise QueryError(f"expected an IRI (absolute, prefixed like ckg:AirStrike, or a key like "
-                         f"actor/islamic-state), got {value!r}")
-    try:
-        return ox.NamedNode(text)
-    except ValueError as err:
-        raise QueryError(f"not a valid IRI: {value!r} ({err})") from None
-
-
-def _looks_like_iri(value: str) -> bool:
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return True
-    prefix, colon, local = text.partition(":")
-    if colon and (prefix in PREFIXES or local.startswith("//")):
-        return True
-    kind, slash, _ = text.partition("/")
-    return bool(slash) and kind in IRI_KINDS
-
-
-_EXACT = """SELECT DISTINCT ?node ?how ?cls ?name WHERE {
-  { ?node rdfs:label ?name BIND(0 AS ?how) } UNION { ?node skos:altLabel ?name BIND(1 AS ?how) }
-  ?node a/rdfs:subClassOf* ?cls .
-}"""
-_ANY_CASE = """SELECT DISTINCT ?node ?how ?cls ?name WHERE {
-  { ?node rdfs:label ?l BIND(0 AS ?how) } UNION { ?node skos:altLabel ?l BIND(1 AS ?how) }
-  FILTER(LCASE(STR(?l)) = LCASE(STR(?name)))
-  ?node a/rdfs:subClassOf* ?cls .
-}"""
-_IS_A = "SELECT ?node ?cls WHERE { ?node a/rdfs:subClassOf* ?cls } LIMIT 1"
-_NAMES = "SELECT DISTINCT ?l ?cls WHERE { ?node a/rdfs:subClassOf* ?cls ; rdfs:label|skos:altLabel ?l }"
-_LABEL = "SELECT ?label ?node WHERE { ?node rdfs:label ?label } ORDER BY ?label LIMIT 1"
-
-
-def label_of(store: GraphStore, node: ox.NamedNode | str) -> str | None:
-    """The ``rdfs:label`` of ``node`` (the first, when it has several), or None."""
-    node = node if isinstance(node, ox.NamedNode) else ox.NamedNode(node)
-    for row in store.query(_LABEL, substitutions={"node": node}):
-        return row["label"].value
-    return None
-
-
-def find(store: GraphStore, value: str | ox.NamedNode, kind: str) -> list[ox.NamedNode]:
-    """The nodes of ``kind`` (``actor``, ``place`` or ``event``) that ``value`` names best, or is.
-
-    A name matches an ``rdfs:label`` or ``skos:altLabel``, case-insensitively;
-    label matches win over alias matches, and of places, the broadest win (a
-    country over a city of the same name, a city over a neighbourhood). More
-    than one node means the name is ambiguous; none, that nothing of that kind
-    has it.
-
-    >>> find(GraphStore.open(None), "Nowhere", "place")
-    []
-    """
-    cls = _CLASS_OF[kind]
-    if isinstance(value, ox.NamedNode) or _looks_like_iri(value):
-        node = value if isinstance(value, ox.NamedNode) else _iri(value)
-        return [node] if any(True for _ in store.query(_IS_A, substitutions={"node": node, "cls": cls})) else []
-    name = ox.Literal(value.strip())
-    for sparql in (_EXACT, _ANY_CASE):
-        found: dict[int, set[str]] = {}
-        for row in store.query(sparql, substitutions={"name": name, "cls": cls}):
-            found.setdefault(int(row["how"].value), set()).add(row["node"].value)
-        if found:
-            nodes = [ox.NamedNode(iri) for iri in sorted(found[min(found)])]
-            return _broadest(store, nodes) if kind == "place" else nodes
-    return []
-
-
-_DEPTH = "SELECT (COUNT(DISTINCT ?up) AS ?depth) ?node WHERE { ?node ckg:locatedIn* ?up } GROUP BY ?node"
-
-
-def _broadest(store: GraphStore, places: list[ox.NamedNode]) -> list[ox.NamedNode]:
-    """Of places sharing a name, those with the fewest places around them (a city over its neighbourhoods)."""
-    if len(places) < 2:
-        return places
-    depth = {p: int(next(iter(store.query(_DEPTH, substitutions={"node": p})))["depth"].value) for p in places}
-    return [p for p in places if depth[p] == min(depth.values())]
-
-
-def resolve(store: GraphStore, value: str | ox.NamedNode, kind: str) -> ox.NamedNode:
-    """The one node of ``kind`` (``actor``, ``place`` or ``event``) that ``value`` names or is.
-
-    Raises:
-        QueryError: nothing of that kind has that name or IRI (the message suggests
-            close names), or several have it (the message lists them).
-
-    >>> resolve(GraphStore.open(None), "Nowhere", "place")
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryError: no place named 'Nowhere' in the graph
-    """
-    nodes = find(store, value, kind)
-    if len(nodes) == 1:
-        return nodes[0]
-    if nodes:
-        choices = "; ".join(f"{label_of(store, n) or n.value} <{n.value}>" for n in nodes)
-        raise QueryError(f"{value!r} names several {kind}s: {choices}; pass an IRI instead")
-    if isinstance(value, ox.NamedNode) or _looks_like_iri(value):
-        raise QueryError(f"no {kind} {value if isinstance(value, ox.NamedNode) else _iri(value)} in the graph")
-    names = sorted({row["l"].value for row in store.query(_NAMES, substitutions={"cls": _CLASS_OF[kind]})})
-    close = difflib.get_close_matches(value.strip(), names, n=5, cutoff=0.6)
-    hint = f"; did you mean: {', '.join(close)}?" if close else ""
-    raise QueryError(f"no {kind} named {value!r} in the graph{hint}")
-
-
-def _event_type(value: str | ox.NamedNode) -> ox.NamedNode:
-    if isinstance(value, ox.NamedNode):
-        return value
-    choices = {re.sub(r"[\s_-]", "", name.lower()): name for name in (*EVENT_TYPES, "Event")}
-    key = re.sub(r"[\s_-]", "", value.strip().lower())
-    if ":" in value:
-        return _iri(value)
-    name = choices.get(key) or choices.get(key.removesuffix("s"))
-    if name is None:
-        raise QueryError(f"unknown event type {value!r}; expected one of: {', '.join((*EVENT_TYPES, 'Event'))}")
-    return CKG.term(name)
-
-
-def _date(value: object) -> ox.Literal:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        value = DateValue.from_date(value)
-    if not isinstance(value, DateValue):
-        try:
-            value = DateValue.parse(str(value))
-        except ValueError as err:
-            raise QueryError(f"expected a date: YYYY, YYYY-MM or YYYY-MM-DD, got {str(value)!r} ({err})") from None
-    return ox.Literal(value.lexical(), datatype=XSD.term(value.xsd))
-
-
-def to_term(store: GraphStore, param: Parameter, value: object) -> ox.NamedNode | ox.Literal:
-    """The RDF term to bind for ``value``, read as ``param``'s type.
-
-    Raises:
-        QueryError: ``value`` is not a valid value of that type (the message says what is).
-
-    >>> to_term(GraphStore.open(None), Parameter("since", "date", "on or after"), "2014-11")
-    <Literal value=2014-11 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#gYearMonth>>
-    """
-    if isinstance(value, (ox.NamedNode, ox.Literal)) and param.type not in ("actor", "place", "event"):
-        return value
-    try:
-        if param.type in _CLASS_OF:
-            return resolve(store, value if isinstance(value, ox.NamedNode) else str(value), param.type)
-        if param.type == "event_type":
-            return _event_type(value if isinstance(value, ox.NamedNode) else str(value))
-        if param.type == "iri":
-            return _iri(str(value))
-        if param.type == "date":
-            return _date(value)
-        if param.type == "integer":
-            if isinstance(value, bool) or not re.fullmatch(r"\s*[+-]?\d+\s*", str(value)):
-                raise QueryError(f"expected an integer, got {value!r}")
-            return ox.Literal(str(int(str(value))), datatype=XSD.integer)
-        if param.type == "boolean":
-            text = str(value).strip().lower()
-            if text not in _TRUE | _FALSE:
-                raise QueryError(f"expected true or false, got {value!r}")
-            return ox.Literal("true" if text in _TRUE else "false", datatype=XSD.boolean)
-        return ox.Literal(str(value))
-    except QueryError as err:
-        raise QueryError(f"parameter {param.name}: {err}") from None
-
-
-def _adhoc_term(value: object) -> ox.NamedNode | ox.Literal:
-    """A binding for ad-hoc SPARQL: ``<iri>`` or an IRI-like value -> IRI; Python values -> typed literals."""
-    if isinstance(value, (ox.NamedNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=XSD.boolean)
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=XSD.integer)
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=XSD.double)
-    if isinstance(value, (dt.date, DateValue)):
-        return _date(value)
-    text = str(value)
-    if text.startswith("<") and text.endswith(">"):
-        return _iri(text)
-    return ox.Literal(text)
-
-
-def bind(store: GraphStore, query: NamedQuery, bindings: Mapping[str, object]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Check ``bindings`` against ``query``'s parameters and convert them to RDF terms.
-
-    ``None`` values count as not given.
-
-    Raises:
-        QueryError: an unknown or missing parameter, or a value that is not of its type.
-    """
-    given = {k: v for k, v in bindings.items() if v is not None and v != ""}
-    for name in given:
-        query.parameter(name)
-    missing = [p.name for p in query.parameters if p.required and p.name not in given]
-    if missing:
-        example = " ".join(f"-p {p.name}={_quote(p.example or '...')}" for p in query.parameters if p.required)
-        raise QueryError(f"query {query.name!r} needs parameter {', '.join(missing)} (e.g. {example})")
-    return {name: to_term(store, query.parameter(name), value) for name, value in given.items()}
-
-
-def _quote(text: str) -> str:
-    return f'"{text}"' if re.search(r"\s", text) else text
-
-
 # --------------------------------------------------------------------------- running
-
-
-def to_python(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> object:
-    """A Python value for an RDF term: IRIs and strings as str, numbers, booleans, ``xsd:date`` as a date.
-
-    ``xsd:gYearMonth`` and ``xsd:gYear`` stay strings (``"2017-06"``, ``"2013"``).
-
-    >>> to_python(ox.Literal("63", datatype=XSD.integer)), to_python(ox.Literal("2014-11-25", datatype=XSD.date))
-    (63, datetime.date(2014, 11, 25))
-    >>> to_python(ox.Literal("2017-06", datatype=XSD.gYearMonth)), to_python(CKG.AirStrike)
-    ('2017-06', 'https://w3id.org/conflict-kg/ontology#AirStrike')
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if not isinstance(term, ox.Literal):
-        return str(term)
-    datatype = term.datatype.value
-    local = datatype[len(XSD_NS):] if datatype.startswith(XSD_NS) else None
-    try:
-        if local in _INTEGER_TYPES:
-            return int(term.value)
-        if local in _FLOAT_TYPES:
-            return float(term.value)
-        if local == "boolean":
-            return term.value.strip() in ("true", "1")
-        if local == "date":
-            return dt.date.fromisoformat(term.value)
-        if local == "dateTime":
-            return dt.datetime.fromisoformat(term.value)
-    except ValueError:
-        pass
-    return term.value
 
 
 def _execute(store: GraphStore, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal],
@@ -570,97 +314,35 @@ def run_query(store: GraphStore, name_or_sparql: str, bindings: Mapping[str, obj
                 if c not in params or (c not in substitutions and any(r[i] is not None for r in raw))]
         columns, raw = tuple(columns[i] for i in keep), [tuple(r[i] for i in keep) for r in raw]
     else:
-        substitutions = {k: _adhoc_term(v) for k, v in bindings.items() if v is not None}
+        substitutions = {k: adhoc_term(v) for k, v in bindings.items() if v is not None}
         kind, columns, raw = _collect(_execute(store, name_or_sparql, substitutions, "query"))
     rows = tuple({c: to_python(t) for c, t in zip(columns, r)} for r in raw)
     return QueryResult(columns, rows, tuple(raw), kind)
 
 
-# --------------------------------------------------------------------------- output
+def describe_queries(directory: Path | str | None = None, *, fmt: str = "text") -> str:
+    """The named queries for ``kg queries``: as ``text`` (name, summary, one line per parameter) or ``json``.
 
+    JSON is a list of ``{name, summary, description, parameters: [{name, type, required, description,
+    example}]}``.
 
-def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
-    """A cell for the table: instance IRIs as keys (``event/…``), vocabulary IRIs as prefixed names."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        if term.value.startswith(ID_NS):
-            return term.value[len(ID_NS):]
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(namespace) and re.fullmatch(r"[\w.-]*", term.value[len(namespace):]):
-                return f"{prefix}:{term.value[len(namespace):]}"
-        return term.value
-    return _text(to_python(term))
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """``result`` as text: an aligned ``table``, ``json`` (a list of row objects) or ``csv``.
-
-    An ASK query's table is just ``true`` or ``false``. Tables shorten IRIs (``event/airstrike/…``, which ``-p`` accepts back;
-    ``ckg:AirStrike``) and cut cells other than the last at 60 characters;
-    JSON and CSV keep every value whole.
-
-    >>> print(format_result(QueryResult(("n", "word"), ({"n": 1, "word": "one"}, {"n": 22, "word": None}))))
-    n   word
-    --  ----
-    1   one
-    22
-    (2 rows)
-    """
-    if fmt == "json":
-        rows = [{c: _json_value(v) for c, v in row.items()} for row in result.rows]
-        return json.dumps(rows, ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows([_text(row[c]) if not isinstance(row[c], str) else row[c] for c in result.columns]
-                         for row in result.rows)
-        return buffer.getvalue().rstrip("\n")
-    if fmt != "table":
-        raise QueryError(f"unknown format {fmt!r}; expected one of: {', '.join(RESULT_FORMATS)}")
-    if result.kind == "ask":
-        return _text(result.rows[0]["ask"])
-    if result.terms:
-        cells = [[_short(t) for t in row] for row in result.terms]
-    else:
-        cells = [[_text(row[c]) for c in result.columns] for row in result.rows]
-    last = len(result.columns) - 1
-    cells = [[c if i == last or len(c) <= _MAX_CELL else c[:_MAX_CELL - 1] + "…" for i, c in enumerate(row)]
-             for row in cells]
-    widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(result.columns)]
-    lines = ["  ".join(name.ljust(w) for name, w in zip(result.columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    count = len(result.rows)
-    lines.append(f"({count} row{'' if count == 1 else 's'})")
-    return "\n".join(lines)
-
-
-def describe_queries(directory: Path | str | None = None) -> str:
-    """The named queries as text for ``kg queries``: name, summary, then one line per parameter.
+    Raises:
+        QueryError: ``fmt`` is neither, or a query file is unreadable or malformed.
 
     >>> print(describe_queries().splitlines()[0])  # doctest: +ELLIPSIS
     actors — ...
+    >>> json.loads(describe_queries(fmt="json"))[0]["name"]
+    'actors'
     """
+    queries = list_queries(directory)
+    if fmt == "json":
+        return json.dumps([{"name": q.name, "summary": q.summary, "description": q.description,
+                            "parameters": [asdict(p) for p in q.parameters]} for q in queries],
+                          ensure_ascii=False, indent=2)
+    if fmt != "text":
+        raise QueryError(f"unknown format {fmt!r}; expected one of: {', '.join(LISTING_FORMATS)}")
     out: list[str] = []
-    for query in list_queries(directory):
+    for query in queries:
         out.append(f"{query.name} — {query.summary}")
         width = max((len(p.name) for p in query.parameters), default=0)
         kinds = [f"({p.type}{', required' if p.required else ''})" for p in query.parameters]
@@ -673,6 +355,6 @@ def describe_queries(directory: Path | str | None = None) -> str:
     return "\n".join(out)
 
 
-__all__ = ["NamedQuery", "Parameter", "QueryResult", "PARAMETER_TYPES", "RESULT_FORMATS",
+__all__ = ["NamedQuery", "Parameter", "QueryResult", "LISTING_FORMATS", "PARAMETER_TYPES", "RESULT_FORMATS",
            "list_queries", "load_query", "run_query", "parse_header", "find", "resolve", "to_term", "to_python", "bind",
            "format_result", "describe_queries", "label_of"]

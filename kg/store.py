@@ -11,21 +11,22 @@ True
 """
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from kg.dates import DateValue
-from kg.errors import ResourceError, StoreError
-from kg.iris import mint_iri, ref_of
 from kg.control import ControlStatement
-from kg.resolution import Claim, EntityClaim, FigureReport, Roles
+from kg.errors import ResourceError, StoreError
+from kg.iris import mint_iri
+from kg.resolution import Claim, EntityClaim
 from kg.resources import resource
-from kg.vocab import (CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA,
-                      SKOS, SPARQL_PREFIXES)
+from kg.stored_claims import control_claims, entity_names, event_and_entity_claims, term_value
+from kg.vocab import CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SPARQL_PREFIXES
 
 DEFAULT_STORE = Path("kg-store")
 
@@ -37,7 +38,67 @@ EXPORT_FORMATS = {
 }
 
 
-_CLAIM_ROLES = (CKG.saysAgent, CKG.saysTarget, CKG.saysParticipant, CKG.saysClaimedBy, CKG.saysAccusedBy)
+
+
+@functools.cache
+def internal_query(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq``: a query the package runs itself, which ``kg queries`` does not list.
+
+    Raises:
+        ResourceError: it is not installed, or cannot be read.
+
+    >>> internal_query("label").splitlines()[0]
+    '# The rdfs:label of a node (the first in order, when it has several).'
+    """
+    path = resource("queries", f"internal/{name}.rq")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ResourceError(f"{path}: cannot read the query: {getattr(err, 'strerror', None) or err}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class Stats(Mapping[str, int]):
+    """What a graph holds: distinct articles, actors (people included), people, places and events, the events
+    of each event class, and quads.
+
+    It reads as the mapping of counts it replaces: ``stats["events"]``, ``stats["events.AirStrike"]``.
+
+    >>> stats = Stats(5, 32, 15, 32, 22, (("AirStrike", 3), ("Battle", 4)), 2767)
+    >>> stats["events.Battle"], dict(stats)["quads"]
+    (4, 2767)
+    """
+
+    articles: int
+    actors: int
+    people: int
+    places: int
+    events: int
+    events_by_type: tuple[tuple[str, int], ...]
+    quads: int
+
+    def _counts(self) -> dict[str, int]:
+        head = {"articles": self.articles, "actors": self.actors, "people": self.people, "places": self.places,
+                "events": self.events}
+        return {**head, **{f"events.{name}": n for name, n in self.events_by_type}, "quads": self.quads}
+
+    def __getitem__(self, key: str) -> int:
+        return self._counts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
+
+    def as_json(self) -> dict[str, object]:
+        """The counts as a JSON object, the events by type as an object of their own.
+
+        >>> Stats(1, 2, 0, 3, 1, (("Battle", 1),), 99).as_json()["events_by_type"]
+        {'Battle': 1}
+        """
+        return {"articles": self.articles, "actors": self.actors, "people": self.people, "places": self.places,
+                "events": self.events, "events_by_type": dict(self.events_by_type), "quads": self.quads}
 
 
 def default_store_path() -> Path:
@@ -147,10 +208,14 @@ class GraphStore:
 
     # --- reading
 
-    def query(self, sparql: str, *, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-              union: bool = True):
-        """Run SPARQL over the union of all graphs, with ``substitutions`` bound by variable name."""
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+    def query(self, sparql: str, *, substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+              union: bool = True) -> Any:
+        """Run SPARQL over the union of all graphs, with ``substitutions`` bound by variable name.
+
+        Returns pyoxigraph's QuerySolutions (iterate it for rows), QueryBoolean or QueryTriples.
+        """
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (substitutions or {}).items()}
         return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union,
                                 substitutions=subs or None)
 
@@ -158,108 +223,31 @@ class GraphStore:
         """The content hash stored for the article ``article_id``, or None when absent (an index lookup)."""
         article = mint_iri("article", article_id)
         for quad in self.store.quads_for_pattern(article, CKG.contentHash, None, article):
-            return quad.object.value
+            return term_value(quad.object)
         return None
 
     def article_hashes(self) -> list[str]:
         """The content hash of every article in the store."""
-        return [q.object.value for q in self.store.quads_for_pattern(None, CKG.contentHash, None, None)
+        return [term_value(q.object) for q in self.store.quads_for_pattern(None, CKG.contentHash, None, None)
                 if q.graph_name == q.subject != CANONICAL_GRAPH]
 
     def resolved_state(self) -> str | None:
         """The digest the canonical graph was last resolved from, or None."""
         for q in self.store.quads_for_pattern(CANONICAL_GRAPH, CKG.contentHash, None, CANONICAL_GRAPH):
-            return q.object.value
+            return term_value(q.object)
         return None
 
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
-        """Every article's event claims and entity claims, as resolution reads them (index lookups per claim)."""
-        articles: dict[ox.NamedNode, tuple[dt.date | None, str | None]] = {}
-
-        def article(graph: ox.NamedNode) -> tuple[dt.date | None, str | None]:
-            if graph not in articles:
-                props = self._props(graph, graph)
-                published = props.get(SCHEMA.datePublished)
-                outlet = props.get(CKG.sourceOutlet)
-                articles[graph] = (dt.date.fromisoformat(published[0].value[:10]) if published else None,
-                                   outlet[0].value if outlet else None)
-            return articles[graph]
-
-        events: list[Claim] = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EventClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            published, outlet = article(graph)
-            refs = {p: tuple(sorted(r for o in props.get(p, ()) if (r := ref_of(o.value)))) for p in _CLAIM_ROLES}
-            figures = tuple(self._figures(report, graph) for report in sorted(props.get(CKG.saysCasualties, ()), key=str))
-            date = props.get(CKG.saysDate)
-            place = props.get(CKG.saysPlace)
-            events.append(Claim(
-                ref_of(node.value), ref_of(graph.value), props[CKG.saysType][0].value.rsplit("#", 1)[1], published,
-                outlet, DateValue.parse(date[0].value) if date else None, ref_of(place[0].value) if place else None,
-                Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))), figures,
-                CKG.changesHands in props))
-        entities: list[EntityClaim] = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.EntityClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            name = props.get(CKG.saysName)
-            container = props.get(CKG.saysContainer)
-            affiliation = props.get(CKG.saysAffiliation)
-            classes = tuple(sorted(c.value.rsplit("#", 1)[1] for c in props.get(CKG.saysClass, ())
-                                   if c not in (CKG.Actor, CKG.Person, CKG.Place)))
-            entities.append(EntityClaim(
-                ref_of(node.value), ref_of(graph.value), props[CKG.saysKey][0].value, name[0].value if name else None,
-                tuple(sorted(a.value for a in props.get(CKG.saysAlias, ()))), classes,
-                ref_of(container[0].value) if container else None,
-                ref_of(affiliation[0].value) if affiliation else None))
-        events.sort(key=lambda c: c.ref)
-        entities.sort(key=lambda c: c.ref)
-        return events, entities
+        """Every article's event claims and entity claims, as resolution reads them (see ``kg.stored_claims``)."""
+        return event_and_entity_claims(self.store)
 
     def control_claims(self) -> list[ControlStatement]:
         """Every article's statements of who holds a place."""
-        out = []
-        for quad in self.store.quads_for_pattern(None, RDF.type, CKG.ControlClaim, None):
-            node, graph = quad.subject, quad.graph_name
-            props = self._props(node, graph)
-            observed, since = props.get(CKG.saysDate), props.get(CKG.saysSince)
-            out.append(ControlStatement(
-                ref_of(node.value), ref_of(graph.value), ref_of(props[CKG.saysPlace][0].value),
-                ref_of(props[CKG.saysController][0].value), tuple(sorted(ref_of(m.value) for m in props.get(CKG.readFrom, ()))),
-                DateValue.parse(observed[0].value) if observed else None,
-                DateValue.parse(since[0].value) if since else None))
-        return sorted(out, key=lambda c: c.ref)
-
-    def _props(self, node: ox.NamedNode, graph: ox.NamedNode) -> dict[ox.NamedNode, list]:
-        out: dict[ox.NamedNode, list] = {}
-        for quad in self.store.quads_for_pattern(node, None, None, graph):
-            out.setdefault(quad.predicate, []).append(quad.object)
-        return out
-
-    def _figures(self, report: ox.NamedNode, graph: ox.NamedNode) -> FigureReport:
-        props = self._props(report, graph)
-
-        def number(prop: ox.NamedNode) -> int | None:
-            values = props.get(prop)
-            return int(values[0].value) if values else None
-
-        qualifier = props.get(CKG.qualifier)
-        source = props.get(CKG.saysReportedBy)
-        return FigureReport(ref_of(report.value), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
-                            qualifier[0].value if qualifier else "exact", ref_of(source[0].value) if source else None)
+        return control_claims(self.store)
 
     def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
-        labels: dict[str, str] = {}
-        names: dict[str, set[str]] = {}
-        for prop in (RDFS.label, SKOS.altLabel):
-            for quad in self.store.quads_for_pattern(None, prop, None, ENTITIES_GRAPH):
-                if (ref := ref_of(quad.subject.value)) is not None:
-                    names.setdefault(ref, set()).add(quad.object.value)
-                    if prop == RDFS.label:
-                        labels[ref] = quad.object.value
-        return labels, names
+        return entity_names(self.store)
 
     def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
         """Whether ``graph`` holds the triple of ``quad``."""
@@ -282,19 +270,18 @@ class GraphStore:
             raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
         return len(gone) + len(new)
 
-    def counts(self) -> dict[str, int]:
-        """Counts of articles, actors, people, places, events by type, and quads."""
-        out: dict[str, int] = {}
-        for name, cls in (("articles", "Article"), ("actors", "Actor"), ("people", "Person"),
-                          ("places", "Place"), ("events", "Event")):
-            rows = self.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a/rdfs:subClassOf* ckg:{cls} }}")
-            out[name] = int(next(iter(rows))["n"].value)
-        rows = self.query("""SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t . ?t rdfs:subClassOf+ ckg:Event }
-                             GROUP BY ?t ORDER BY ?t""")
-        for row in rows:
-            out["events." + row["t"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
-        out["quads"] = len(self.store)
-        return out
+    def counts(self) -> Stats:
+        """Counts of articles, actors, people, places, events by type, and quads.
+
+        >>> GraphStore.open(None).counts().events
+        0
+        """
+        (row,) = self.query(internal_query("class_counts"))
+        count = {name: int(term_value(row[name])) for name in ("articles", "actors", "people", "places", "events")}
+        by_type = tuple((term_value(row["t"]).rsplit("#", 1)[-1], int(term_value(row["n"])))
+                        for row in self.query(internal_query("event_type_counts")))
+        return Stats(count["articles"], count["actors"], count["people"], count["places"], count["events"], by_type,
+                     len(self.store))
 
     def quads(self, *, ontology: bool = True) -> Iterator[ox.Quad]:
         """Every quad, the ontology graph's only when ``ontology``."""
@@ -302,7 +289,7 @@ class GraphStore:
             if ontology or q.graph_name != ONTOLOGY_GRAPH:
                 yield q
 
-    def dump(self, output, fmt: str, *, ontology: bool = True) -> None:
+    def dump(self, output: str | Path | BinaryIO, fmt: str, *, ontology: bool = True) -> None:
         """Write the graph to ``output`` (path or binary file) in ``fmt`` (a key of EXPORT_FORMATS).
 
         Formats without named graphs (turtle, ntriples) get the union of all graphs.
@@ -316,4 +303,4 @@ class GraphStore:
             ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
 
 
-__all__ = ["GraphStore", "default_store_path", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]
+__all__ = ["GraphStore", "Stats", "default_store_path", "internal_query", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]

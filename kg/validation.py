@@ -25,6 +25,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from kg.errors import ResourceError
 from kg.resources import resource_dir
@@ -51,6 +52,14 @@ class ValidationReport:
     violations: int
     text: str
     results: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """The report as a JSON object: ``conforms``, ``violations`` and the ``results`` lines (not pyshacl's text).
+
+        >>> ValidationReport(True, 0, "Conforms: True").as_json()
+        {'conforms': True, 'violations': 0, 'results': []}
+        """
+        return {"conforms": self.conforms, "violations": self.violations, "results": list(self.results)}
 
     def __str__(self) -> str:
         if self.conforms:
@@ -224,7 +233,7 @@ def _short(term: object, graph: rdflib.Graph) -> str:
     return "_:" + str(term)
 
 
-def _short_path(path: object, graph: rdflib.Graph) -> str:
+def _short_path(path: Node, graph: rdflib.Graph) -> str:
     """A SHACL property path in SPARQL's notation: ``a/b``, ``^a``, ``a+``."""
     if isinstance(path, URIRef):
         return _short(path, graph)

@@ -420,7 +420,7 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_130(args: list[str], seeds_s
         raise KeyboardInterrupt
 
     monkeypatch.setattr("kg.store.GraphStore.counts", interrupted)
-    monkeypatch.setattr("kg.cli.run_query", interrupted)
+    monkeypatch.setattr("kg.graph.KnowledgeGraph.result", interrupted)
     monkeypatch.setattr("kg.curation.Curation.entries", interrupted)
     result = kg(*args, "--store", copy_store(seeds_store, tmp_path / "store"))
     assert result.exit_code == EXIT_INTERRUPTED
@@ -507,19 +507,46 @@ def test_stats_counts_by_class(seeds_store: Path) -> None:
     assert sum(int(n) for n in by_type.values()) >= events
 
 
+def test_stats_and_validate_as_json(seeds_store: Path) -> None:
+    text = kg("stats", "--store", seeds_store).stdout.splitlines()
+    result = kg("stats", "--store", seeds_store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert list(stats) == ["articles", "actors", "people", "places", "events", "events_by_type", "quads"]
+    assert text[0] == (f"store: {stats['articles']} articles, {stats['actors']} actors ({stats['people']} people), "
+                       f"{stats['places']} places, {stats['events']} events, {stats['quads']} quads")
+    assert text[1] == "events by type: " + ", ".join(f"{k} {v}" for k, v in stats["events_by_type"].items())
+    result = kg("validate", "--store", seeds_store, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"conforms": True, "violations": 0, "results": []}
+
+
+def test_validate_as_json_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
+    result = kg("validate", "--store", broken_store(seeds_store, tmp_path), "--format", "json")
+    assert result.exit_code == EXIT_ERROR, result.output
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False and report["violations"] == len(report["results"]) >= 2
+    assert any("reportedIn" in line for line in report["results"])
+
+
 def test_validate_finds_no_violations_in_the_seeds(seeds_store: Path) -> None:
     result = kg("validate", "--store", seeds_store)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "0 violations"
 
 
-def test_validate_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
+def broken_store(seeds_store: Path, tmp_path: Path) -> Path:
+    """A copy of the seeds' store with an event that has no ckg:reportedIn and no ckg:evidence."""
     path = copy_store(seeds_store, tmp_path / "store")
     store = ox.Store(str(path))
     store.add(ox.Quad(mint_iri("event", "broken"), RDF.type, CKG.AirStrike, mint_iri("article", "broken")))
     store.flush()
     del store
-    result = kg("validate", "--store", path)
+    return path
+
+
+def test_validate_fails_on_a_broken_graph(seeds_store: Path, tmp_path: Path) -> None:
+    result = kg("validate", "--store", broken_store(seeds_store, tmp_path))
     assert result.exit_code == EXIT_ERROR, result.output
     assert "reportedIn" in result.stdout
     n = int(re.search(r"^(\d+) violations$", result.stdout, re.MULTILINE).group(1))

@@ -22,7 +22,7 @@ from kg.reading import Article
 from kg.canonical import resolve_store
 from kg.claims import ArticleRecord, CasualtyFigures, Entity, EventClaim, Evidence
 from kg.iris import mint_iri
-from kg.store import GraphStore
+from kg.store import GraphStore, internal_query
 from kg.vocab import CKG, PREFIXES, SPARQL_PREFIXES, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -588,3 +588,36 @@ def test_cli_queries_lists_every_query_with_its_parameters() -> None:
             assert re.search(rf"^    {p.name} +\({p.type}(, required)?\) +{re.escape(p.description)}, e\.g\. "
                              rf"{re.escape(p.example or '')}$", result.output, re.MULTILINE), p
     assert 'kg query events_by_actor -p actor="Islamic State"' in result.output
+
+
+def test_cli_queries_as_json() -> None:
+    result = kg("queries", "--format", "json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [q["name"] for q in listed] == NAMES
+    by_name = {q.name: q for q in QUERIES}
+    for entry in listed:
+        query = by_name[entry["name"]]
+        assert (entry["summary"], entry["description"]) == (query.summary, query.description)
+        assert entry["parameters"] == [{"name": p.name, "type": p.type, "description": p.description,
+                                        "example": p.example, "required": p.required} for p in query.parameters]
+
+
+INTERNAL = sorted((ROOT / "queries" / "internal").glob("*.rq"))
+
+
+def test_internal_queries_are_not_named_queries() -> None:
+    assert INTERNAL and not {p.stem for p in INTERNAL} & set(NAMES)
+    listing = kg("queries").output
+    assert not any(f"{p.stem} — " in listing for p in INTERNAL)
+    with pytest.raises(QueryError, match="unknown query"):
+        load_query("internal/label")
+
+
+@pytest.mark.parametrize("path", INTERNAL, ids=lambda p: p.stem)
+def test_internal_query_has_a_summary_and_parses(path: Path) -> None:
+    text = internal_query(path.stem)
+    summary, description, params = parse_header(text, origin=str(path))
+    assert summary.endswith(".") and "Internal:" in description and params == ()
+    assert list(GraphStore.open(None).query(text)) is not None  # valid SPARQL for pyoxigraph
+    prepareQuery(text, initNs={k: rdflib.Namespace(v) for k, v in PREFIXES.items()})

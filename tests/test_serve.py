@@ -7,6 +7,7 @@ import inspect
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.serve import ServeError, SparqlServer, make_server, serve
+from kg.serve import AccessLog, ServeError, SparqlServer, make_server, serve
 from kg.vocab import CKG, CKG_NS, RDF, RDFS
 
 EX = "http://example.org/"
@@ -307,9 +308,9 @@ def test_other_clients_are_served_during_a_slow_query(server: SparqlServer) -> N
 
 def test_result_size_limit(server: SparqlServer) -> None:
     status, _, body = query(server, "SELECT * WHERE { ?s ?p ?o }")
-    assert status == 413 and b"100 rows" in body
+    assert status == 400 and b"100 rows" in body and b"LIMIT 100 OFFSET 0, then OFFSET 100" in body
     status, _, body = query(server, "CONSTRUCT WHERE { ?s ?p ?o }")
-    assert status == 413 and b"100 triples" in body
+    assert status == 400 and b"100 triples" in body
     status, _, body = query(server, f"SELECT * WHERE {{ GRAPH <{BULK.value}> {{ ?s ?p ?o }} }} LIMIT {MAX_RESULTS}")
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == MAX_RESULTS
 
@@ -563,3 +564,115 @@ def test_served_over_urllib_too(server: SparqlServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(server.url + "nope", timeout=10)
     assert caught.value.code == 404
+
+
+# --- the dataset a request names
+
+
+def test_default_graph_uri_and_named_graph_uri_name_the_dataset(server: SparqlServer) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+    def values(sparql: str, params: list[tuple[str, str]]) -> list[str]:
+        status, _, body = call(server, "/sparql?" + urlencode([("query", sparql), *params]))
+        assert status == 200, body
+        return [next(iter(row.values()))["value"] for row in json.loads(body)["results"]["bindings"]]
+
+    assert values(count, []) == [str(BULK_SIZE + 4)]  # no dataset named: the union of all graphs
+    assert values(count, [("default-graph-uri", ARTICLE.value)]) == ["4"]
+    assert values(count, [("default-graph-uri", ARTICLE.value), ("default-graph-uri", BULK.value)]) == [
+        str(BULK_SIZE + 4)]
+    assert values(graphs, [("default-graph-uri", ARTICLE.value)]) == []  # no named graph given: none there
+    assert values(graphs, [("named-graph-uri", BULK.value)]) == [BULK.value]
+    assert values(count, [("named-graph-uri", BULK.value)]) == ["0"]  # and an empty default graph
+    assert values(count, [("default-graph-uri", "")]) == [str(BULK_SIZE + 4)]  # an empty value names nothing
+    form = urlencode({"query": count, "default-graph-uri": ARTICLE.value}).encode()
+    status, _, body = call(server, "/sparql", method="POST", body=form,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "4"
+
+
+def test_from_in_the_query_names_its_dataset_unless_the_request_does(server: SparqlServer) -> None:
+    sparql = f"SELECT (COUNT(*) AS ?n) FROM <{ARTICLE.value}> WHERE {{ ?s ?p ?o }}"
+    status, _, body = query(server, sparql)
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "4"
+    status, _, body = query(server, sparql, **{"default-graph-uri": BULK.value})
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(BULK_SIZE)
+
+
+def test_a_graph_uri_that_is_no_iri_is_refused(server: SparqlServer) -> None:
+    status, _, body = query(server, "ASK {}", **{"named-graph-uri": "not an iri"})
+    assert status == 400 and body.startswith(b"named-graph-uri: expected the absolute IRI of a graph")
+
+
+# --- how clients report refusals
+
+
+def test_clients_report_an_over_large_result_with_how_to_page(server: SparqlServer) -> None:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    client = SPARQLWrapper(server.url + "sparql")
+    client.setReturnFormat(JSON)
+    client.setQuery("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryBadFormed, match=r"more than 100 rows.*LIMIT and OFFSET"):
+        client.queryAndConvert()
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(server.url + "sparql?" + urlencode({"query": "SELECT * { ?s ?p ?o }"}), timeout=10)
+    assert caught.value.code == 400 and b"page through it with LIMIT and OFFSET" in caught.value.read()
+
+
+# --- the access log
+
+
+CLF = re.compile(r'^127\.0\.0\.1 - - \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "(?P<request>[^"]*)" '
+                 r"(?P<status>\d{3}) (?P<size>\d+|-) (?P<seconds>\d+\.\d{3})$")
+
+
+def test_access_log_has_one_line_per_request(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    with make_server(build_store(tmp_path / "store"), port=0, workers=1, max_results=MAX_RESULTS,
+                     access_log=AccessLog(stream)) as logged:
+        logged.start()
+        assert query(logged, "ASK {}")[0] == 200
+        assert call(logged, "/nope")[0] == 404
+        assert call(logged, "/sparql", method="POST", body=b"ASK {}",
+                    headers={"Content-Type": "application/sparql-query"})[0] == 200
+        status, _, body = call(logged, "/sparql?" + urlencode({"query": "SELECT * { ?s ?p ?o }"}))
+        deadline = time.monotonic() + 5  # a line is written once its answer is sent: the last may trail the client
+        while len(stream.getvalue().splitlines()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 4, lines
+    found = [CLF.fullmatch(line) for line in lines]
+    assert all(found), lines
+    by_request = {m["request"]: m for m in found if m}  # in the order answers were sent, which threads may swap
+    assert sorted((r, m["status"]) for r, m in by_request.items()) == sorted([
+        ("GET /sparql?query=ASK+%7B%7D HTTP/1.1", "200"), ("GET /nope HTTP/1.1", "404"),
+        ("POST /sparql HTTP/1.1", "200"), ("GET /sparql?query=SELECT+%2A+%7B+%3Fs+%3Fp+%3Fo+%7D HTTP/1.1", "400")])
+    assert int(by_request["GET /sparql?query=SELECT+%2A+%7B+%3Fs+%3Fp+%3Fo+%7D HTTP/1.1"]["size"]) == len(body)
+
+
+def test_kg_serve_access_log_to_a_file_or_stderr(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "store")
+    for target in (str(tmp_path / "access.log"), "-"):
+        code = ("import sys; from pathlib import Path; from kg.cli import cli; "
+                "cli(['serve', '--store', sys.argv[1], '--port', '0', '--access-log', sys.argv[2]])")
+        proc = subprocess.Popen([sys.executable, "-c", code, str(store), target], stderr=subprocess.PIPE, text=True,
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            line = proc.stderr.readline()
+            assert "serving" in line, line
+            url = line.split(" at ", 1)[1].split()[0]
+            with urllib.request.urlopen(url + "sparql?query=" + quote("ASK {}"), timeout=10) as response:
+                assert response.status == 200
+            if target == "-":
+                logged = proc.stderr.readline()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=15) == 0
+        finally:
+            proc.kill()
+            proc.wait()
+        if target != "-":
+            logged = (tmp_path / "access.log").read_text()
+        assert CLF.fullmatch(logged.strip()) and '"GET /sparql?query=ASK%20%7B%7D HTTP/1.1" 200 ' in logged, logged

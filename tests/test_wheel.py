@@ -33,7 +33,7 @@ pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info",
+NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".hypothesis", "*.egg-info",
                                     "build", "dist", "kg-store")
 RESOURCES = ("kg/_ontology/ckg.ttl", "kg/_ontology/shapes.ttl", "kg/_queries/events.rq", "kg/data/actors.toml",
              "kg/data/places.json.gz", "kg/static/index.html", "kg/static/yasgui/yasgui.min.js", "kg/py.typed")
@@ -111,8 +111,9 @@ def checkout(*args: object) -> str:
 def test_the_wheel_carries_every_resource(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert set(RESOURCES) <= names
-    queries = {n.rsplit("/", 1)[1] for n in names if n.startswith("kg/_queries/") and n.endswith(".rq")}
-    assert queries == {p.name for p in (ROOT / "queries").glob("*.rq")}
+    queries = {n.removeprefix("kg/_queries/") for n in names if n.startswith("kg/_queries/") and n.endswith(".rq")}
+    assert queries == {str(p.relative_to(ROOT / "queries")) for p in (ROOT / "queries").glob("**/*.rq")}
+    assert any(name.startswith("internal/") for name in queries)  # the queries the package runs itself travel too
     assert not any(n.startswith(("ontology/", "queries/", "tests/", "seeds/")) for n in names)
 
 

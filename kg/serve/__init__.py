@@ -1,0 +1,67 @@
+"""SPARQL over HTTP: a read-only SPARQL 1.1 Protocol endpoint and a query page.
+
+``serve(store)`` answers queries at ``/sparql`` (also ``/query``) by GET
+``?query=``, form POST and POST ``application/sparql-query``, and serves a
+YASGUI page at ``/`` (vendored in ``kg/static/yasgui``, nothing from a CDN)
+that lists the named queries of ``queries/*.rq``. A query's default graph is
+the union of all named graphs, unless the query names its dataset (``FROM``,
+``FROM NAMED``) or the request does (``default-graph-uri``,
+``named-graph-uri``, which win over the query's); the prefixes of
+``kg.vocab.PREFIXES`` are predeclared. A GET of ``/sparql`` with no query gives
+a SPARQL 1.1 Service Description.
+
+What keeps it safe:
+
+* Read-only: ``update=``, ``application/sparql-update`` bodies and update text
+  sent as a query get 403.
+* No outbound request, ever: ``SERVICE`` and ``LOAD`` get 400 (``guard``).
+* A time limit: pyoxigraph cannot cancel a query, so queries run in worker
+  processes (``pool``); one that overruns is killed and replaced, and the client
+  gets 503. Other clients keep being served.
+* A result-size limit (rows or triples): over it the client gets 400 with a
+  message saying how to page through the result with LIMIT and OFFSET, never a
+  truncated body (``running``).
+* Well-formed XML: characters XML 1.0 forbids become U+FFFD.
+* The store lock (``lock``): a ``kg build`` on a served store fails at once, and
+  nothing in the store directory changes while it is served.
+
+To update a served store, build into a new directory and swap::
+
+    cp -a kg-store kg-store.new              # safe while serving: nothing writes kg-store
+    kg build ARTICLES --store kg-store.new   # the server keeps serving kg-store
+    # stop the server (Ctrl-C), then
+    mv kg-store kg-store.old && mv kg-store.new kg-store
+    kg serve --store kg-store
+
+(Skip the copy to build a fresh store.)
+
+The modules, along a request: ``server`` (HTTP, the access log of
+``access_log``) -> ``endpoint`` (routes, protocol parameters, service
+description; the page's files and listing in ``pages``) -> ``formats``
+(content negotiation) -> ``pool`` (worker processes) -> ``running`` (one query
+in a worker, checked by ``guard``); ``messages`` holds the records they pass.
+"""
+from __future__ import annotations
+
+from kg.errors import ServeError
+from kg.queries import NamedQuery
+from kg.queries import list_queries as named_queries
+from kg.serve.access_log import AccessLog
+from kg.serve.endpoint import Endpoint, dataset_graphs, service_description
+from kg.serve.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_formats, negotiate, serialize_graph, used_prefixes
+from kg.serve.guard import check_query
+from kg.serve.lock import StoreLock, hold_lock
+from kg.serve.messages import Reply, Request, RequestError
+from kg.serve.pages import query_listing, static_reply
+from kg.serve.pool import DEFAULT_WORKERS, WorkerPool, worker_main
+from kg.serve.running import Job, run_job
+from kg.serve.server import SparqlServer, make_server, serve
+from kg.xmltext import xml_bytes as xml_safe
+
+__all__ = [
+    "DEFAULT_WORKERS", "GRAPH_FORMATS", "RESULT_FORMATS", "AccessLog", "Endpoint", "Format", "Job", "NamedQuery",
+    "Reply", "Request", "RequestError", "ServeError", "SparqlServer", "StoreLock", "WorkerPool", "check_query",
+    "choose_formats", "dataset_graphs", "hold_lock", "make_server", "named_queries", "negotiate", "query_listing",
+    "run_job", "serialize_graph", "serve", "service_description", "static_reply", "used_prefixes", "worker_main",
+    "xml_safe",
+]

@@ -1,0 +1,52 @@
+"""The query page: the files under ``kg/static`` (YASGUI, vendored: nothing from a CDN) and the listing of the
+named queries it offers (``/queries.json``), read with ``kg.queries``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.errors import QueryError
+from kg.queries import list_queries
+from kg.resources import resource_dir
+from kg.serve.messages import Reply, text_reply
+from kg.vocab import PREFIXES
+
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
+    ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".woff": "font/woff",
+    ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8",
+}
+
+
+def static_reply(relative: str) -> Reply:
+    """A file under ``kg/static`` with its content type, or 404."""
+    root = resource_dir("static").resolve()
+    path = (root / relative.lstrip("/")).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return text_reply(404, f"not found: /static/{relative}")
+    content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    if path.name == "LICENSE":
+        content_type = _CONTENT_TYPES[".txt"]
+    cache = "no-cache" if path.suffix == ".html" else "public, max-age=3600"
+    return Reply(200, content_type, path.read_bytes(), (("Cache-Control", cache),))
+
+
+def query_listing(directory: Path | None = None) -> Reply:
+    """``{"prefixes": {name: iri}, "queries": [{name, summary, text}]}`` of the named queries (those of ``directory``
+    when given), for the page; 500 when a query file is broken.
+
+    >>> listing = json.loads(query_listing().body)
+    >>> listing["prefixes"]["ckg"], listing["queries"][0]["name"]
+    ('https://w3id.org/conflict-kg/ontology#', 'actors')
+    """
+    try:
+        queries = [{"name": q.name, "summary": q.summary, "text": q.text} for q in list_queries(directory)]
+    except QueryError as err:
+        return text_reply(500, f"cannot list the named queries: {err}")
+    body = json.dumps({"prefixes": PREFIXES, "queries": queries}, ensure_ascii=False)
+    return Reply(200, "application/json", body.encode(), (("Cache-Control", "no-cache"),))
+
+
+__all__ = ["query_listing", "static_reply"]
