@@ -49,134 +49,14 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+
+from kg.date_specs import (NOTHING, AnchorDays, AnchorMonths, AnchorYears, DayOfMonth, DaysAgo, Fixed, Month, MonthDay,
+                           MonthsAgo, Night, Range, Season, Spec, Weekday, WeekdayLastWeek, Window, YearsAgo,
+                           valid_day)
+from kg.datevalue import MONTH_NUMBERS, DateValue, Precision
 
 __all__ = ["DateValue", "Precision", "resolve"]
-
-Precision = Literal["day", "month", "year"]
-
-_LEXICAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_XSD: dict[str, str] = {"day": "date", "month": "gYearMonth", "year": "gYear"}
-
-
-@dataclass(frozen=True, slots=True)
-class DateValue:
-    """A date known to the day, the month or only the year.
-
-    >>> DateValue(2014, 11, 25).precision, DateValue(2014, 11).xsd
-    ('day', 'gYearMonth')
-    """
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
-            raise ValueError(f"year must be 1..9999, got {self.year}")
-        if self.month is None:
-            if self.day is not None:
-                raise ValueError("a day needs a month")
-        elif not 1 <= self.month <= 12:
-            raise ValueError(f"month must be 1..12, got {self.month}")
-        elif self.day is not None and not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
-            raise ValueError(f"{self.year:04d}-{self.month:02d} has no day {self.day}")
-
-    @classmethod
-    def from_date(cls, date: dt.date) -> DateValue:
-        """The day ``date``.
-
-        >>> DateValue.from_date(dt.date(2014, 11, 25))
-        DateValue(year=2014, month=11, day=25)
-        """
-        return cls(date.year, date.month, date.day)
-
-    @classmethod
-    def parse(cls, lexical: str) -> DateValue:
-        """Read the lexical form written by :meth:`lexical`.
-
-        Raises:
-            ValueError: ``lexical`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-
-        >>> DateValue.parse("2014-11")
-        DateValue(year=2014, month=11, day=None)
-        """
-        match = _LEXICAL.fullmatch(lexical.strip())
-        if match is None:
-            raise ValueError(f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {lexical!r}")
-        year, month, day = match.groups()
-        return cls(int(year), int(month) if month else None, int(day) if day else None)
-
-    @property
-    def precision(self) -> Precision:
-        """``"day"``, ``"month"`` or ``"year"``.
-
-        >>> DateValue(2014).precision
-        'year'
-        """
-        if self.day is not None:
-            return "day"
-        return "year" if self.month is None else "month"
-
-    @property
-    def xsd(self) -> str:
-        """The local name of the XSD datatype: ``date``, ``gYearMonth`` or ``gYear``.
-
-        >>> DateValue(2014, 11, 25).xsd
-        'date'
-        """
-        return _XSD[self.precision]
-
-    def lexical(self) -> str:
-        """The XSD lexical form: ``2014-11-25``, ``2014-11`` or ``2014``.
-
-        >>> DateValue(2014, 3).lexical()
-        '2014-03'
-        """
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    def __str__(self) -> str:
-        return self.lexical()
-
-    def first_day(self) -> dt.date:
-        """The first day the value covers.
-
-        >>> DateValue(2014).first_day()
-        datetime.date(2014, 1, 1)
-        """
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    def last_day(self) -> dt.date:
-        """The last day the value covers.
-
-        >>> DateValue(2016, 2).last_day()
-        datetime.date(2016, 2, 29)
-        """
-        if self.month is None:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, self.month, self.day or calendar.monthrange(self.year, self.month)[1])
-
-    def compatible(self, other: DateValue) -> bool:
-        """True when both agree at the coarser of their two precisions.
-
-        >>> DateValue(2014, 11).compatible(DateValue(2014, 11, 25))
-        True
-        >>> DateValue(2014, 11, 25).compatible(DateValue(2014, 11, 24))
-        False
-        """
-        if self.year != other.year:
-            return False
-        if self.month is None or other.month is None:
-            return True
-        if self.month != other.month:
-            return False
-        return self.day is None or other.day is None or self.day == other.day
 
 
 def resolve(expression: str, *, published: dt.date | None, anchor: DateValue | None = None) -> DateValue | None:
@@ -231,296 +111,18 @@ def _resolve_key(key: str, published: dt.date | None, anchor: DateValue | None) 
     return value
 
 
-def _shift_month(year: int, month: int, n: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + n
-    return index // 12, index % 12 + 1
-
-
-def _valid(year: int, month: int, day: int) -> bool:
-    return 1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
-
-
-def _base(published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-    if anchor is not None:
-        return anchor
-    return None if published is None else DateValue.from_date(published)
-
-
-def _common(a: DateValue, b: DateValue) -> DateValue | None:
-    """The most precise value true of both ``a`` and ``b``."""
-    if a.year != b.year:
-        return None
-    if a.month is None or a.month != b.month:
-        return DateValue(a.year)
-    if a.day is None or a.day != b.day:
-        return DateValue(a.year, a.month)
-    return a
-
-
-# Each spec is what an expression means, independent of any article; value()
-# reads it against a publication date and an anchor.
-
-@dataclass(frozen=True, slots=True)
-class _Fixed:
-    """An absolute value, or None for an expression known to name no date."""
-
-    date: DateValue | None
-    relative = False
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        return self.date
-
-
-_NOTHING = _Fixed(None)
-
-
-@dataclass(frozen=True, slots=True)
-class _DaysAgo:
-    days: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        return None if published is None else DateValue.from_date(published - dt.timedelta(days=self.days))
-
-
-@dataclass(frozen=True, slots=True)
-class _Weekday:
-    weekday: int  # Monday is 0
-    strict: bool = False  # "last Tuesday": not the publication day itself
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        back = (published.weekday() - self.weekday) % 7
-        if self.strict and back == 0:
-            back = 7
-        return DateValue.from_date(published - dt.timedelta(days=back))
-
-
-@dataclass(frozen=True, slots=True)
-class _WeekdayLastWeek:
-    """That weekday in the Monday-to-Sunday week before publication's: "Tuesday last week"."""
-
-    weekday: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None or self.weekday == 6:  # Sunday: weeks starting Sunday disagree
-            return None
-        return DateValue.from_date(published - dt.timedelta(days=published.weekday() + 7 - self.weekday))
-
-
-@dataclass(frozen=True, slots=True)
-class _Night:
-    """The night of one weekday to the next: the first of the two days."""
-
-    first: int
-    second: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if (self.second - self.first) % 7 != 1:
-            return None
-        end = _Weekday(self.second).value(published, anchor)
-        return None if end is None else DateValue.from_date(end.first_day() - dt.timedelta(days=1))
-
-
-@dataclass(frozen=True, slots=True)
-class _MonthDay:
-    month: int
-    day: int
-    years_back: int | None = None  # None: the most recent; 0: this year; 1: last year
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        if self.years_back is not None:
-            year = published.year - self.years_back
-            return DateValue(year, self.month, self.day) if _valid(year, self.month, self.day) else None
-        for year in (published.year, published.year - 1):
-            if not _valid(year, self.month, self.day):
-                continue
-            if 0 <= (published - dt.date(year, self.month, self.day)).days <= 366:
-                return DateValue(year, self.month, self.day)
-        return None  # February 29 with no leap day in the 366 days before
-
-
-@dataclass(frozen=True, slots=True)
-class _DayOfMonth:
-    """The most recent 25th (or other day) of a month: "the 25th"."""
-
-    day: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        for back in range(12):
-            year, month = _shift_month(published.year, published.month, -back)
-            if _valid(year, month, self.day) and dt.date(year, month, self.day) <= published:
-                return DateValue(year, month, self.day)
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Month:
-    month: int
-    strict: bool = False  # "last May": not the publication month itself
-    years_back: int | None = None  # "May last year"
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        if self.years_back is not None:
-            return DateValue(published.year - self.years_back, self.month)
-        this_year = self.month < published.month if self.strict else self.month <= published.month
-        return DateValue(published.year if this_year else published.year - 1, self.month)
-
-
-@dataclass(frozen=True, slots=True)
-class _MonthsAgo:
-    months: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        return DateValue(*_shift_month(published.year, published.month, -self.months))
-
-
-@dataclass(frozen=True, slots=True)
-class _YearsAgo:
-    years: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        return None if published is None else DateValue(published.year - self.years)
-
-
-@dataclass(frozen=True, slots=True)
-class _Season:
-    """The year of a season: "last summer", "this spring"."""
-
-    first: int
-    last: int
-    strict: bool  # "last" (True) or "this" (False)
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None or self.first > self.last:  # winter straddles two years
-            return None
-        if self.strict:
-            return DateValue(published.year if published.month > self.last else published.year - 1)
-        return DateValue(published.year) if published.month >= self.first else None
-
-
-@dataclass(frozen=True, slots=True)
-class _AnchorDays:
-    days: int  # negative: earlier
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        base = _base(published, anchor)
-        if base is None or self.days == 0:
-            return base
-        if base.day is None:
-            return None
-        return DateValue.from_date(base.first_day() + dt.timedelta(days=self.days))
-
-
-@dataclass(frozen=True, slots=True)
-class _AnchorMonths:
-    months: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        base = _base(published, anchor)
-        if base is None or base.month is None:
-            return None
-        return DateValue(*_shift_month(base.year, base.month, self.months))
-
-
-@dataclass(frozen=True, slots=True)
-class _AnchorYears:
-    years: int
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        base = _base(published, anchor)
-        return None if base is None else DateValue(base.year + self.years)
-
-
-@dataclass(frozen=True, slots=True)
-class _Range:
-    """From ``start`` to ``end``: the most precise value true of both ends."""
-
-    start: _Spec
-    end: _Spec
-
-    @property
-    def relative(self) -> bool:
-        return self.start.relative or self.end.relative
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        end = self.end.value(published, anchor)
-        if end is None:
-            return None
-        # "between Tuesday and Thursday": the Tuesday before that Thursday
-        reference = end.last_day() if published is None else min(published, end.last_day())
-        start = self.start.value(reference, anchor)
-        if start is None or start.first_day() > end.last_day():
-            return None
-        return _common(start, end)
-
-
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """Days up to publication ("the past two weeks"), or a calendar week ("earlier this week", "last week").
-
-    The value is the most precise one true of every day in it: its month, else its year.
-    """
-
-    days: int = 0  # the last ``days`` days up to publication
-    week: int | None = None  # 0: Monday of the publication week to publication; 1: the Monday-to-Sunday week before
-    relative = True
-
-    def value(self, published: dt.date | None, anchor: DateValue | None) -> DateValue | None:
-        if published is None:
-            return None
-        if self.week is None:
-            first, last = published - dt.timedelta(days=self.days), published
-        else:
-            monday = published - dt.timedelta(days=published.weekday())
-            first, last = (monday, published) if self.week == 0 else (monday - dt.timedelta(days=7),
-                                                                      monday - dt.timedelta(days=1))
-        return _common(DateValue.from_date(first), DateValue.from_date(last))
-
-
-def _window(m: re.Match[str]) -> _Spec:
+def _window(m: re.Match[str]) -> Spec:
     if m["n"] is None and m["u"].endswith("s"):
-        return _NOTHING  # "the past days": how many is not said
+        return NOTHING  # "the past days": how many is not said
     n, unit = _number(m["n"] or "one"), m["u"].rstrip("s")
     days = {"hour": n / 24, "day": n, "week": 7 * n}.get(unit)
     if days is None:
-        return _NOTHING  # "the past two months" names no single month
-    return _DaysAgo(0) if days <= 1 else _Window(days=int(days))
-
-
-_Spec = (_Fixed | _DaysAgo | _Weekday | _WeekdayLastWeek | _Night | _MonthDay | _DayOfMonth | _Month | _MonthsAgo
-         | _YearsAgo | _Season | _AnchorDays | _AnchorMonths | _AnchorYears | _Range | _Window)
+        return NOTHING  # "the past two months" names no single month
+    return DaysAgo(0) if days <= 1 else Window(days=int(days))
 
 
 # ---------------------------------------------------------------- reading
 
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-     "august aug", "september sept sep", "october oct", "november nov", "december dec"), start=1):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
 _WEEKDAYS = {name: n for n, name in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
@@ -531,7 +133,7 @@ _NUMBERS.update(a=1, an=1, thirty=30)
 _VERBS = frozenset({"may", "march"})
 _LONGEST = 80  # a date expression is a few words; longer text is not one
 
-_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MON = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _WD = "|".join(_WEEKDAYS)
 _NUM = "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r"|\d{1,4}"
 _TH = r"(?:st|nd|rd|th)?"
@@ -563,141 +165,141 @@ _TRAILING = re.compile(
     r" (?:morning|afternoon|evening|night|overnight|midday|noon|at (?:dawn|dusk|night|noon|midday)"
     r"|in the (?:morning|afternoon|evening)|(?:before|after) (?:dawn|dusk|midnight|noon))$")
 
-_FIXED: dict[str, _Spec] = {
+_FIXED: dict[str, Spec] = {
     **dict.fromkeys(("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today",
-                     "later today"), _DaysAgo(0)),
-    **dict.fromkeys(("yesterday", "last night", "last evening"), _DaysAgo(1)),
-    "the day before yesterday": _DaysAgo(2),
-    **dict.fromkeys(("this month", "earlier this month", "later this month"), _MonthsAgo(0)),
-    "last month": _MonthsAgo(1),
-    **dict.fromkeys(("this year", "earlier this year", "later this year"), _YearsAgo(0)),
-    "last year": _YearsAgo(1),
+                     "later today"), DaysAgo(0)),
+    **dict.fromkeys(("yesterday", "last night", "last evening"), DaysAgo(1)),
+    "the day before yesterday": DaysAgo(2),
+    **dict.fromkeys(("this month", "earlier this month", "later this month"), MonthsAgo(0)),
+    "last month": MonthsAgo(1),
+    **dict.fromkeys(("this year", "earlier this year", "later this year"), YearsAgo(0)),
+    "last year": YearsAgo(1),
     **dict.fromkeys(("the same day", "that day", "that same day", "the same night", "that night", "that morning",
-                     "that afternoon", "that evening", "the same morning", "the same evening"), _AnchorDays(0)),
+                     "that afternoon", "that evening", "the same morning", "the same evening"), AnchorDays(0)),
     **dict.fromkeys(("the day before", "the previous day", "the day earlier", "the night before",
                      "the previous night", "the previous evening", "the evening before", "the eve"),
-                    _AnchorDays(-1)),
+                    AnchorDays(-1)),
     **dict.fromkeys(("the next day", "the following day", "the day after", "the next morning",
-                     "the following morning", "the next night", "the following night"), _AnchorDays(1)),
-    **dict.fromkeys(("the same month", "that month", "that same month"), _AnchorMonths(0)),
-    **dict.fromkeys(("the previous month", "the month before"), _AnchorMonths(-1)),
-    **dict.fromkeys(("the following month", "the next month", "the month after"), _AnchorMonths(1)),
-    **dict.fromkeys(("the same year", "that year", "that same year"), _AnchorYears(0)),
-    **dict.fromkeys(("the previous year", "the year before"), _AnchorYears(-1)),
-    **dict.fromkeys(("the following year", "the next year", "the year after"), _AnchorYears(1)),
+                     "the following morning", "the next night", "the following night"), AnchorDays(1)),
+    **dict.fromkeys(("the same month", "that month", "that same month"), AnchorMonths(0)),
+    **dict.fromkeys(("the previous month", "the month before"), AnchorMonths(-1)),
+    **dict.fromkeys(("the following month", "the next month", "the month after"), AnchorMonths(1)),
+    **dict.fromkeys(("the same year", "that year", "that same year"), AnchorYears(0)),
+    **dict.fromkeys(("the previous year", "the year before"), AnchorYears(-1)),
+    **dict.fromkeys(("the following year", "the next year", "the year after"), AnchorYears(1)),
     # A week before publication: the month (or year) it lies in, if it lies in one.
-    **dict.fromkeys(("this week", "earlier this week"), _Window(week=0)),
-    "last week": _Window(week=1),
-    **dict.fromkeys(("the past week", "the last week", "the past few days", "the last few days"), _Window(days=7)),
-    **dict.fromkeys(("later in the day", "earlier in the day", "later that day", "earlier that day"), _AnchorDays(0)),
+    **dict.fromkeys(("this week", "earlier this week"), Window(week=0)),
+    "last week": Window(week=1),
+    **dict.fromkeys(("the past week", "the last week", "the past few days", "the last few days"), Window(days=7)),
+    **dict.fromkeys(("later in the day", "earlier in the day", "later that day", "earlier that day"), AnchorDays(0)),
     # Named no single day, month or year: recognised, so no fallback is tried.
     **dict.fromkeys(("later this week", "next week", "the previous week", "the next week", "the following week",
                      "the same week", "that week", "this weekend", "last weekend", "the weekend",
                      "next month", "next year", "now", "recently", "once", "tomorrow", "the past",
-                     "overnight", "earlier", "later", "then"), _NOTHING),
+                     "overnight", "earlier", "later", "then"), NOTHING),
 }
 
 
-def _month_day(month: int, day: int, year: str | None, rel: str | None) -> _Spec:
+def _month_day(month: int, day: int, year: str | None, rel: str | None) -> Spec:
     if year is not None:
         y = int(year)
-        return _Fixed(DateValue(y, month, day)) if _valid(y, month, day) else _NOTHING
+        return Fixed(DateValue(y, month, day)) if valid_day(y, month, day) else NOTHING
     if not 1 <= day <= (29 if month == 2 else calendar.monthrange(2001, month)[1]):
-        return _NOTHING
-    return _MonthDay(month, day, None if rel is None else {"this": 0, "last": 1}[rel])
+        return NOTHING
+    return MonthDay(month, day, None if rel is None else {"this": 0, "last": 1}[rel])
 
 
-def _numeric(first: str, second: str, year: str) -> _Spec:
+def _numeric(first: str, second: str, year: str) -> Spec:
     d, m, y = int(first), int(second), int(year)
     if m > 12 and d <= 12:
         d, m = m, d  # only month first fits
-    if _valid(y, m, d):
-        return _Fixed(DateValue(y, m, d))
-    return _NOTHING
+    if valid_day(y, m, d):
+        return Fixed(DateValue(y, m, d))
+    return NOTHING
 
 
-def _iso(m: re.Match[str]) -> _Spec:
+def _iso(m: re.Match[str]) -> Spec:
     y, mo, d = (int(g) for g in m.group(1, 2, 3))
-    return _Fixed(DateValue(y, mo, d)) if _valid(y, mo, d) else _NOTHING
+    return Fixed(DateValue(y, mo, d)) if valid_day(y, mo, d) else NOTHING
 
 
-def _weekday(m: re.Match[str]) -> _Spec:
+def _weekday(m: re.Match[str]) -> Spec:
     if m["future"]:
-        return _NOTHING
-    return _Weekday(_WEEKDAYS[m["wd"]], strict=m["back"] is not None)
+        return NOTHING
+    return Weekday(_WEEKDAYS[m["wd"]], strict=m["back"] is not None)
 
 
-def _date(m: re.Match[str]) -> _Spec:
-    month = _MONTHS[m["m1"] or m["m2"]]
+def _date(m: re.Match[str]) -> Spec:
+    month = MONTH_NUMBERS[m["m1"] or m["m2"]]
     return _month_day(month, int(m["d1"] or m["d2"]), m["y"], m["rel"])
 
 
-def _month(m: re.Match[str]) -> _Spec:
-    month = _MONTHS[m["m"]]
+def _month(m: re.Match[str]) -> Spec:
+    month = MONTH_NUMBERS[m["m"]]
     if m["y"]:
-        return _Fixed(DateValue(int(m["y"]), month))
+        return Fixed(DateValue(int(m["y"]), month))
     if m["future"] or m["rel"] == "next":
-        return _NOTHING
+        return NOTHING
     if m["rel"]:
-        return _Month(month, years_back={"this": 0, "last": 1}[m["rel"]])
+        return Month(month, years_back={"this": 0, "last": 1}[m["rel"]])
     if m["this"]:
-        return _Month(month, years_back=0)
-    return _Month(month, strict=m["back"] is not None)
+        return Month(month, years_back=0)
+    return Month(month, strict=m["back"] is not None)
 
 
-def _season(m: re.Match[str]) -> _Spec:
+def _season(m: re.Match[str]) -> Spec:
     first, last = _SEASONS[m["s"]]
     if m["y"]:
-        return _Fixed(DateValue(int(m["y"])))
+        return Fixed(DateValue(int(m["y"])))
     if m["future"] or m["rel"] == "next":
-        return _NOTHING
+        return NOTHING
     if m["rel"]:
-        return _YearsAgo({"this": 0, "last": 1}[m["rel"]])
+        return YearsAgo({"this": 0, "last": 1}[m["rel"]])
     if m["back"] or m["this"]:
-        return _Season(first, last, strict=m["back"] is not None)
-    return _NOTHING  # "spring": which one?
+        return Season(first, last, strict=m["back"] is not None)
+    return NOTHING  # "spring": which one?
 
 
 def _number(word: str) -> int:
     return _NUMBERS[word] if word in _NUMBERS else int(word)
 
 
-def _ago(m: re.Match[str]) -> _Spec:
+def _ago(m: re.Match[str]) -> Spec:
     n, unit = _number(m["n"]), m["u"].rstrip("s")
     if unit == "day":
-        return _DaysAgo(n)
+        return DaysAgo(n)
     if unit == "month":
-        return _MonthsAgo(n)
-    return _YearsAgo(n) if unit == "year" else _NOTHING  # weeks, decades
+        return MonthsAgo(n)
+    return YearsAgo(n) if unit == "year" else NOTHING  # weeks, decades
 
 
-def _relative_to_anchor(m: re.Match[str]) -> _Spec:
+def _relative_to_anchor(m: re.Match[str]) -> Spec:
     n, unit = _number(m["n"]), m["u"].rstrip("s")
     if m["dir"] in ("earlier", "before", "previously", "prior"):
         n = -n
     if unit == "day":
-        return _AnchorDays(n)
+        return AnchorDays(n)
     if unit == "month":
-        return _AnchorMonths(n)
-    return _AnchorYears(n) if unit == "year" else _NOTHING  # weeks
+        return AnchorMonths(n)
+    return AnchorYears(n) if unit == "year" else NOTHING  # weeks
 
 
-def _day_range(m: re.Match[str]) -> _Spec:
-    month, year = _MONTHS[m["m"] or m["n"]], m["y"] or m["z"]
+def _day_range(m: re.Match[str]) -> Spec:
+    month, year = MONTH_NUMBERS[m["m"] or m["n"]], m["y"] or m["z"]
     start, end = int(m["d1"] or m["e1"]), int(m["d2"] or m["e2"])
-    return _Range(_month_day(month, start, year, None), _month_day(month, end, year, None))
+    return Range(_month_day(month, start, year, None), _month_day(month, end, year, None))
 
 
-def _general_range(start: str, end: str) -> _Spec | None:
+def _general_range(start: str, end: str) -> Spec | None:
     year = _END_YEAR.search(end)
     if year and not _END_YEAR.search(start):
         start = f"{start} {year[1]}"  # "March to May 2014": March 2014
     a, b = _analyse(start), _analyse(end)
     if a is None or b is None:
         return None
-    if a is _NOTHING or b is _NOTHING:
-        return _NOTHING
-    return _Range(a, b)
+    if a is NOTHING or b is NOTHING:
+        return NOTHING
+    return Range(a, b)
 
 
 _END_YEAR = re.compile(r"\b(\d{4})$")
@@ -705,15 +307,15 @@ _SEP = r"(?: ?- ?| to | and | until | till | through | into )"
 
 # Tried in order on the whole normalised expression; a handler may return
 # None to let later patterns and qualifier stripping have a go.
-_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Spec | None]]] = [
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Spec | None]]] = [
     (re.compile(rf"(?:{_BACK} |this |{_FUTURE} )?(?P<wd>{_WD})"), _weekday),
-    (re.compile(rf"(?:on )?({_WD}) (?:of )?last week"), lambda m: _WeekdayLastWeek(_WEEKDAYS[m[1]])),
+    (re.compile(rf"(?:on )?({_WD}) (?:of )?last week"), lambda m: WeekdayLastWeek(_WEEKDAYS[m[1]])),
     (re.compile(rf"(?:(?:{_WD}) )?(?:the )?(?:(?P<d1>\d{{1,2}}){_TH}(?: of)? (?P<m1>{_MON})"
                 rf"|(?P<m2>{_MON})(?: the)? (?P<d2>\d{{1,2}}){_TH})"
                 rf"(?: (?:of )?(?P<y>{_YEAR})| (?:of )?(?P<rel>this|last) year)?"), _date),
     (re.compile(rf"(?:{_BACK} |(?P<this>this) |{_FUTURE} )?(?P<m>{_MON})"
                 rf"(?: (?:of )?(?P<y>{_YEAR})| (?:of )?(?P<rel>this|last|next) year)?"), _month),
-    (re.compile(rf"(?:the year )?({_YEAR})"), lambda m: _Fixed(DateValue(int(m[1])))),
+    (re.compile(rf"(?:the year )?({_YEAR})"), lambda m: Fixed(DateValue(int(m[1])))),
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})/(\d{1,2})/(\d{1,2})"),
      lambda m: _iso(m) if m[1] else _numeric(m[6], m[5], m[4])),
     (re.compile(rf"(?:(?:{_WD}) )?(\d{{1,2}})([/.-])(\d{{1,2}})\2({_YEAR})"), lambda m: _numeric(m[1], m[3], m[4])),
@@ -724,17 +326,17 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Spec | None]]]
                 r"|prior)"), _relative_to_anchor),
     (re.compile(rf"(?:(?:{_BACK}|(?P<this>this)|{_FUTURE}) )?(?:the )?(?P<s>spring|summer|autumn|fall|winter)"
                 rf"(?: (?:of )?(?P<y>{_YEAR})| (?:of )?(?P<rel>this|last|next) year)?"), _season),
-    (re.compile(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)"), lambda m: _DayOfMonth(int(m[1])) if 1 <= int(m[1]) <= 31
-     else _NOTHING),
+    (re.compile(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)"), lambda m: DayOfMonth(int(m[1])) if 1 <= int(m[1]) <= 31
+     else NOTHING),
     (re.compile(rf"(?:the )?(?:night|overnight) (?:of |from )?(?P<a>{_WD}){_SEP}(?P<b>{_WD})(?: night)?"
                 rf"|(?:overnight )?(?P<a2>{_WD})(?: ?- ?| to | into )(?P<b2>{_WD}) night"),
-     lambda m: _Night(_WEEKDAYS[m["a"] or m["a2"]], _WEEKDAYS[m["b"] or m["b2"]])),
+     lambda m: Night(_WEEKDAYS[m["a"] or m["a2"]], _WEEKDAYS[m["b"] or m["b2"]])),
     (re.compile(rf"(?:between |from )?(?P<m>{_MON}) (?P<d1>\d{{1,2}}){_TH}{_SEP}(?:(?P=m) )?(?P<d2>\d{{1,2}}){_TH}"
                 rf"(?: (?P<y>{_YEAR}))?"
                 rf"|(?:between |from )?(?:the )?(?P<e1>\d{{1,2}}){_TH}{_SEP}(?:the )?(?P<e2>\d{{1,2}}){_TH}"
                 rf" (?:of )?(?P<n>{_MON})(?: (?P<z>{_YEAR}))?"),
      _day_range),
-    (re.compile(r"(\d{1,2}|\d{4})s|the (?:\d0s|'\d0s|\w+ies)|decades?|centur(?:y|ies)"), lambda m: _NOTHING),
+    (re.compile(r"(\d{1,2}|\d{4})s|the (?:\d0s|'\d0s|\w+ies)|decades?|centur(?:y|ies)"), lambda m: NOTHING),
 ]
 # Tried last, once no qualifier is left to strip: "between March and May 2014".
 _RANGE = re.compile(r"(?:between|from) (?P<a>.+?) (?:and|to|until|till|through) (?P<b>.+)"
@@ -752,7 +354,7 @@ def _normalise(expression: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", s).split()).strip(" -")
 
 
-def _match(s: str) -> _Spec | None:
+def _match(s: str) -> Spec | None:
     spec = _FIXED.get(s)
     if spec is not None:
         return spec
@@ -762,14 +364,14 @@ def _match(s: str) -> _Spec | None:
             try:
                 spec = handler(m)
             except ValueError:  # "0000", "March 0000": no such date
-                return _NOTHING
+                return NOTHING
             if spec is not None:
                 return spec
     return None
 
 
 @lru_cache(maxsize=1 << 15)
-def _analyse(s: str) -> _Spec | None:
+def _analyse(s: str) -> Spec | None:
     """What a normalised expression means; None when it is not understood."""
     while s:
         spec = _match(s)
@@ -821,7 +423,7 @@ def _fallback(s: str, published: dt.date | None) -> DateValue | None:
     first, last = _dateparse(s, base, "first"), _dateparse(s, base, "last")
     if first is None or last is None or first.year != last.year or (years and first.year not in years):
         return None
-    named = {_MONTHS[name] for name in _MONTH_NAMES.findall(s)}
+    named = {MONTH_NUMBERS[name] for name in _MONTH_NAMES.findall(s)}
     if named and first.month not in named:
         return None
     has_month = bool(named) or _NUMERIC_DATE.search(s) is not None

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.datevalue import MONTH_NAMES
 from kg.extraction.figures import parse_number
 
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
 LINKING_VERBS = {"come", "coincide"}
 """Verbs that tie an event to another ("the bombardment came as talks opened in Astana"): the rest is the other's."""
 SPEECH_VERBS = {"say", "report", "tell", "announce", "state", "add", "claim", "confirm", "document", "estimate"}
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "|".join(name.capitalize() for name in MONTH_NAMES)
 DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + MONTHS + r")(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
                          r"|\d{1,2}\s+(?:" + MONTHS + r")(?:\s+\d{4})?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
                          r"|yesterday|today|tonight)\b", re.I)
