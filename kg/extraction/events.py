@@ -91,7 +91,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             carrier = _killer(sent, events, doc) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
             events = [_with_figures(e, figures) if e is carrier else e for e in events]
         elif figures and not events:
-            yield FiguresMention(figures, sentence, reader.roles.sentence_place(sent, []))
+            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, []))
         yield from events
 
 
@@ -150,13 +150,13 @@ class _SentenceReader:
         entry = self.lexicon.trigger(kind)
         roles = self.roles.roles(trigger, entry.object_is)
         earlier = [m for m in self.mentions.all if m.start < sent.start_char]
-        place = roles.places[0] if roles.places else self.roles.sentence_place(_own_clause(trigger, sent), earlier)
+        place = roles.places[0] if roles.places else self.roles.places.sentence_place(_own_clause(trigger, sent), earlier)
         near = place is None and bool(roles.near)
         if near:
             place = roles.near[0]
         agents, targets, participants = roles.agents, roles.targets, roles.participants
         if place is None and kind == "DiplomaticMeeting":
-            place = self.roles.host_capital(trigger)
+            place = self.roles.places.host_capital(trigger)
         if kind == "DiplomaticMeeting":
             participants = unique(agents + targets + participants)
             agents, targets = [], []

@@ -1,4 +1,4 @@
-"""Trigger -> who did it, to whom, with whom, where: the roles of an event frame, read from the parse.
+"""Trigger -> who did it, to whom, with whom: the roles of an event frame, read from the parse.
 
 Subjects are agents, objects targets (or, for captures, the place taken),
 ``by`` phrases agents, ``on``/``against`` phrases targets, ``from`` the side
@@ -7,33 +7,23 @@ meeting. Some verbs turn these around (``[roles]`` in
 ``kg/data/triggers.toml``): in "Palmyra fell to IS" the subject is the place
 and ``to`` the agent; in "IS withdrew from Palmyra" the subject lost it.
 
-Who claims or who accuses is kept apart from who did it: in "IS claimed the
-bombing" IS is the agent and the claimant; in "activists accused Russian
-jets of bombing the market" Russia is the agent and the activists accuse.
+Where the event was is read by :mod:`kg.extraction.where`; who claims it or
+accuses someone of it by :mod:`kg.extraction.attribution`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from kg.extraction.mentions import EntityMention, Mentions
-from kg.extraction.syntax import (SPEECH_VERBS, fought, inherited_subject, is_dateline, noun_core, sentence_of, speaker,
-                                  stand_in)
+from kg.extraction.attribution import read_attribution
+from kg.extraction.syntax import fought, inherited_subject, noun_core, sentence_of, speaker, stand_in
+from kg.extraction.where import PlaceReader
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
-PLACE_PREPS = frozenset({"in", "at", "near", "around", "across", "outside", "inside", "into", "on", "over", "throughout",
-                         "of", "from", "toward", "towards", "onto", "along"})
-DISTANCE = re.compile(r"\b(?:\d+|a few|several|some)\s*(?:km|kms|kilomet(?:er|re)s?|miles?|metres?|meters?)\s*$", re.I)
-BACK_REFERENCES = (
-    (re.compile(r"\b(?:the|this) (?:\w+ )?(?:city|town|village|neighbou?rhoods?|district)\b", re.I), {"city", "neighbourhood"}),
-    (re.compile(r"\b(?:the|this) (?:\w+ )?(?:province|governorate|countryside)\b", re.I), {"governorate"}),
-)
-DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                        "north-east", "north-west", "south-east", "south-west", "outside"})
 
 
 @dataclass
@@ -58,6 +48,7 @@ class RoleReader:
         self.mentions = mentions
         self.lexicon = lexicon
         self.gazetteer = gazetteer
+        self.places = PlaceReader(mentions, lexicon, gazetteer)
 
     def roles(self, trigger: Span, object_is: str) -> Roles:
         """Who, to whom and where, for a trigger whose direct object is ``object_is`` ("target", "place", "participant")."""
@@ -139,11 +130,11 @@ class RoleReader:
                             take(fought(teller), "target")
         self._by_after(trigger, found, agent_role)
         if not found.agents and not found.participants and verb is not None:
-            before = self._actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1])
+            before = _actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1], self.mentions)
             before = [b for b in before if b not in found.targets]  # "IS withdrew from Palmyra": IS lost it
             (found.participants if object_is == "participant" else found.agents).extend(before)
         if not found.targets and root.pos_ == "VERB" and object_is == "target":
-            found.targets += self._actor_just_after(trigger)
+            found.targets += _actor_just_after(trigger, self.mentions)
         killer = stand.head if stand.dep_ == "nsubj" else None
         if stand.dep_ == "pobj" and stand.head.lower_ in {"in", "during"} and stand.head.head.pos_ == "VERB":
             killer = stand.head.head  # "25 soldiers were killed in a suicide attack"
@@ -156,7 +147,7 @@ class RoleReader:
         if root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"NOUN", "PROPN"} \
                 and object_is != "participant" and root.head.lower_ in {"for", "of"}:
             take([root.head.head], "place")  # "the battle for Raqqa"
-        self._attribution(root, found)
+        read_attribution(root, found, self.mentions, self.lexicon)
         return found
 
     def _object(self, taken: Token, object_is: str, found: Roles) -> None:
@@ -206,45 +197,10 @@ class RoleReader:
                 found.participants.append(m.ref)
 
     def _place(self, mention: EntityMention, found: Roles) -> None:
-        if self._outside(mention):
+        if self.places.outside(mention):
             found.near.append(mention.ref)
-        elif not self._distant(mention):
+        elif not self.places.distant(mention):
             found.places.append(mention.ref)
-
-    def _outside(self, mention: EntityMention) -> bool:
-        """True for a place the event was outside of ("a town outside the capital Damascus")."""
-        doc = self.mentions.doc
-        start, _ = self.mentions.tokens_of(mention)
-        words = [t.lower_ for t in doc[max(0, start - 4):start]]
-        return "outside" in words and not any(w in {"in", "at", "of"} for w in words[words.index("outside") + 1:])
-
-    def _office(self, mention: EntityMention) -> bool:
-        """True for a place an office is named for ("the Governor of Hatay", "the mayor of Kilis"): where the
-        speaker holds office, not where the event was."""
-        doc = self.mentions.doc
-        start, _ = self.mentions.tokens_of(mention)
-        before = [t.lower_ for t in doc[max(0, start - 2):start]]
-        return len(before) == 2 and before[1] == "of" and before[0] in self.lexicon.titles
-
-    def _landmark(self, mention: EntityMention) -> bool:
-        """True for a place named to say where another lies ("the village of Maaloula northeast of Damascus",
-        "160 km southwest of Palmyra"): "the village" told later is not it."""
-        doc = self.mentions.doc
-        start, _ = self.mentions.tokens_of(mention)
-        before = [t.lower_ for t in doc[max(0, start - 2):start]]
-        return self._distant(mention) or (len(before) == 2 and before[1] == "of" and before[0] in DIRECTIONS)
-
-    def _dateline(self, mention: EntityMention) -> bool:
-        """True for the place a report was filed from ("AMMAN (Reuters) -"), not where what it tells happened."""
-        return is_dateline(self.mentions.doc[slice(*self.mentions.tokens_of(mention))])
-
-    def _distant(self, mention: EntityMention) -> bool:
-        """True for a place a distance is measured from ("160 km southwest of Palmyra"): not where it happened."""
-        doc = self.mentions.doc
-        start, _ = self.mentions.tokens_of(mention)
-        words = [t for t in doc[max(0, start - 5):start] if t.lower_ not in {"of", "the"}]
-        text = " ".join(t.text for t in words if t.lower_ not in DIRECTIONS)
-        return bool(words) and words[-1].lower_ in DIRECTIONS and bool(DISTANCE.search(text))
 
     def _prep(self, prep: Token, sub: list[Token], object_is: str, found: Roles) -> None:
         word = prep.lower_
@@ -294,92 +250,32 @@ class RoleReader:
         if after < end and doc[after].lower_ == "by" and not found.agents:
             self._take(noun_core(doc[after]), agent_role, found)
 
-    def _attribution(self, root: Token, found: Roles) -> None:
-        """Who claims the event ("IS claimed responsibility for the attack") or accuses someone of it."""
-        claimed = [c for c in root.children if c.dep_ in {"acl", "relcl"} and c.lemma_.lower() in self.lexicon.claim_verbs]
-        for head in [*claimed, root, *list(root.ancestors)[:4]]:  # "an attack claimed by IS", "IS claimed the attack"
-            lemma = head.lemma_.lower()
-            if lemma in self.lexicon.claim_verbs:
-                subject = [c for c in head.children if c.dep_ in {"nsubj", "agent"}]
-                claimers = [m.ref for c in subject for m in self.mentions.within(c.subtree) if m.kind != "place"]
-                if not claimers:
-                    continue  # "which it claimed targeted Kurdish forces": who "it" is, the claim above says
-                found.claimed_by += claimers
-                if not found.agents:
-                    found.agents += claimers
-                return
-            if lemma in self.lexicon.accuse_verbs:
-                accusers = [m.ref for c in head.children if c.dep_ == "nsubj"
-                            for m in self.mentions.within(c.subtree) if m.kind != "place"]
-                accused = [m.ref for c in head.children if c.dep_ == "dobj"
-                           for m in self.mentions.within(noun_core(c)) if m.kind != "place"]
-                found.accused_by += accusers
-                if accused and not found.agents:
-                    found.agents += accused
-                found.agents = [a for a in found.agents if a not in accusers or a in accused]
-                return
-            if lemma in SPEECH_VERBS:
-                return
-
-    def _actor_just_before(self, trigger: Span) -> list[str]:
-        """An actor named right before a verb trigger ("IS members stoned", "IS seized"), when the parse missed it."""
-        doc = trigger.doc
-        i = trigger.start - 1
-        stop = max(sentence_of(trigger).start, trigger.start - 5)
-        while i >= stop:
-            found = [m for m in self.mentions.at(i) if m.kind != "place"]
-            if found:
-                return [found[0].ref]
-            if doc[i].pos_ in {"VERB", "PUNCT", "ADP", "SCONJ"} and doc[i].lower_ != "-":
-                break
-            i -= 1
-        return []
-
-    def _actor_just_after(self, trigger: Span) -> list[str]:
-        """An actor named right after a verb trigger ("troops fight IS militants"), when the parse missed it."""
-        for i in range(trigger.end, min(sentence_of(trigger).end, trigger.end + 3)):
-            found = [m for m in self.mentions.at(i) if m.kind == "actor"]
-            if found:
-                return [found[0].ref]
-            if trigger.doc[i].pos_ in {"VERB", "PUNCT", "ADP"}:
-                break
-        return []
-
-    def sentence_place(self, sent: Iterable[Token], before: list[EntityMention]) -> str | None:
-        """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
-        tokens = list(sent)
-        mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self._distant(m)
-                    and not self._outside(m) and not self._dateline(m) and not self._office(m)]
-        specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
-        if specific:
-            return specific[0].ref
-        text = " ".join(t.text for t in tokens)
-        for pattern, kinds in BACK_REFERENCES:  # "the western town", "the province": the one named last before
-            if pattern.search(text):
-                earlier = [m for m in before if m.kind == "place" and self.place_kind(m.ref) in kinds
-                           and not self._landmark(m) and not self._dateline(m)]
-                if earlier:
-                    return earlier[-1].ref
-        return mentions[0].ref if mentions else None
-
-    def host_capital(self, trigger: Span) -> str | None:
-        """Where talks "at the Russian foreign ministry" were held: the host state's capital."""
-        for token in [*trigger, *list(trigger.root.ancestors)[:2]]:
-            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "at"):
-                for m in self.mentions.within(prep.subtree):
-                    actor = self.lexicon.actors.get(m.key) if m.kind == "actor" else None
-                    if actor is not None and actor.capital and (place := self.gazetteer.lookup(actor.capital)):
-                        return f"place/{place.key}"
-        return None
-
-    def place_kind(self, ref: str) -> str:
-        """The kind of place a place ref names ("country", "governorate", "city", "neighbourhood")."""
-        key = ref.split("/", 1)[1]
-        if key in self.gazetteer:
-            return self.gazetteer.get(key).kind
-        return next((m.place_kind for m in self.mentions.all if m.ref == ref and m.place_kind), "neighbourhood")
-
     def is_monitor(self, ref: str) -> bool:
         """Whether a ref (or the actor a person stands for) is a monitor, which reports and does not fight."""
         actor = self.lexicon.actors.get(self.mentions.affiliation(ref).split("/", 1)[1])
         return actor is not None and "Monitor" in actor.classes
+
+
+def _actor_just_before(trigger: Span, mentions: Mentions) -> list[str]:
+    """An actor named right before a verb trigger ("IS members stoned", "IS seized"), when the parse missed it."""
+    doc = trigger.doc
+    i = trigger.start - 1
+    stop = max(sentence_of(trigger).start, trigger.start - 5)
+    while i >= stop:
+        found = [m for m in mentions.at(i) if m.kind != "place"]
+        if found:
+            return [found[0].ref]
+        if doc[i].pos_ in {"VERB", "PUNCT", "ADP", "SCONJ"} and doc[i].lower_ != "-":
+            break
+        i -= 1
+    return []
+
+def _actor_just_after(trigger: Span, mentions: Mentions) -> list[str]:
+    """An actor named right after a verb trigger ("troops fight IS militants"), when the parse missed it."""
+    for i in range(trigger.end, min(sentence_of(trigger).end, trigger.end + 3)):
+        found = [m for m in mentions.at(i) if m.kind == "actor"]
+        if found:
+            return [found[0].ref]
+        if trigger.doc[i].pos_ in {"VERB", "PUNCT", "ADP"}:
+            break
+    return []
