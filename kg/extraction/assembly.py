@@ -22,7 +22,7 @@ it to whom.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.dates import DateValue, resolve
@@ -152,12 +152,12 @@ class _Assembly:
                                      list(mention.accused_by), mention.near))
             else:
                 self._merge(group, mention, date)
-        self._same_time(groups)
+        _date_from_main_clause(groups)
         for group in groups:
             if group.type != "DiplomaticMeeting" and self.focus is not None and self._vague(group.place):
                 group.place = self.focus  # told without a place below the country, in an article about one place
         groups = self._merged(groups)
-        return [self._event(g) for g in groups if self._worth_keeping(g)]
+        return [_event(g, self.sides) for g in groups if self._worth_keeping(g)]
 
     def _goes_on(self, mention: EventMention, previous: EventMention) -> bool:
         """Whether a telling goes on from the one just before, at the same place ("six were also killed there")."""
@@ -221,21 +221,6 @@ class _Assembly:
         same_toll = any(f.killed is not None and f.killed == g.killed for f in a.figures for g in b.figures)
         same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         return title or same_toll or same_day or a.place == b.place and (a.date is None or b.date is None)
-
-    def _same_time(self, groups: list[_Group]) -> None:
-        """An undated event told in an "as" clause happened when the main clause's event did."""
-        for group in groups:
-            if group.date is not None:
-                continue
-            for mention in group.mentions:
-                if mention.same_time_as is None:
-                    continue
-                for other in groups:
-                    if other is not group and other.date is not None and any(
-                            m.sentence.start == mention.sentence.start and m.trigger == mention.same_time_as
-                            for m in other.mentions):
-                        group.date = other.date
-                        break
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
         if mention.refers_back and mention.place is None:  # "the attack" is the attack told last
@@ -341,15 +326,33 @@ class _Assembly:
             return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
         return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
 
-    def _event(self, group: _Group) -> ArticleEvent:
-        evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
-        targets = [t for t in group.targets if self.sides([t]) - self.sides(group.agents)]
-        date_text = next((m.date_text for m in group.mentions if m.date_text), None)
-        changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
-            and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
-        return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
-                            tuple(group.participants), evidence, tuple(group.own_figures()), tuple(group.claimed_by),
-                            tuple(group.accused_by), date_text, changes)
+
+def _date_from_main_clause(groups: list[_Group]) -> None:
+    """An undated event told in an "as" clause happened when the main clause's event did."""
+    for group in groups:
+        if group.date is not None:
+            continue
+        for mention in group.mentions:
+            if mention.same_time_as is None:
+                continue
+            for other in groups:
+                if other is not group and other.date is not None and any(
+                        m.sentence.start == mention.sentence.start and m.trigger == mention.same_time_as
+                        for m in other.mentions):
+                    group.date = other.date
+                    break
+
+
+def _event(group: _Group, sides: Callable[[Iterable[str]], set[str]]) -> ArticleEvent:
+    """The event a group tells, its targets less the agents' own side."""
+    evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
+    targets = [t for t in group.targets if sides([t]) - sides(group.agents)]
+    date_text = next((m.date_text for m in group.mentions if m.date_text), None)
+    changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
+        and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
+    return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
+                        tuple(group.participants), evidence, tuple(group.own_figures()), tuple(group.claimed_by),
+                        tuple(group.accused_by), date_text, changes)
 
 
 def focus_place(mentions: Sequence[EntityMention], places: PlaceBook) -> str | None:
