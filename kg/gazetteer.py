@@ -374,33 +374,6 @@ class Gazetteer:
             return True
         return any(p.key == outer.key for p in self.ancestors(inner))
 
-    def neighbourhood(self, name: str, city: Place) -> Place:
-        """A neighbourhood of ``city``, named in the text but not in GeoNames.
-
-        The key is the city's key plus the normalised name, so spellings that
-        normalise alike share it. It has no coordinates of its own.
-
-        >>> gaz = Gazetteer.load()
-        >>> n = gaz.neighbourhood("the al-Nahda neighborhood", gaz.lookup("Raqqa"))
-        >>> n.key, n.name, n.kind, n.parent
-        ('sy/raqqa/nahda', 'al-Nahda', 'neighbourhood', 'sy/raqqa')
-        """
-        match = _NEIGHBOURHOOD_WORDS.match(" ".join(name.split()))
-        clean = match["name"] if match else name.strip()
-        part = slug(normalise(clean)) or slug(clean)
-        if not part:
-            raise KgError(f"a neighbourhood needs a name with letters or digits, got {name!r}")
-        return Place(
-            key=f"{city.key}/{part}",
-            name=clean,
-            kind="neighbourhood",
-            country_code=city.country_code,
-            geonames_id=None,
-            latitude=None,
-            longitude=None,
-            parent=city.key,
-        )
-
     def _acronym(self, text: str) -> Place | None:
         bare = text[4:] if text.casefold().startswith("the ") else text
         bare = bare.replace(".", "").replace(" ", "")
@@ -430,18 +403,46 @@ class Gazetteer:
         places = [(self._place(i), primary) for i, primary in found.items()]
         if hint is not None and any(p.kind == hint for p, _ in places):
             places = [(p, primary) for p, primary in places if p.kind == hint]
-
-        def score(item: tuple[Place, bool]) -> tuple[bool, bool, int, str]:
-            place, primary = item
-            population = place.population
-            if place.kind == "governorate":
-                population = max(population, GOVERNORATE_RANK_POPULATION)
-            if place.country_code in HOME_COUNTRIES:
-                population = (population + HOME_FLOOR) * HOME_WEIGHT
-            return (primary, place.kind == "country", population, place.key)
-
-        places.sort(key=score, reverse=True)
+        places.sort(key=_rank_score, reverse=True)
         return [p for p, _ in places]
+
+
+def neighbourhood_of(name: str, city: Place) -> Place:
+    """A neighbourhood of ``city``, named in the text but not in GeoNames.
+
+    The key is the city's key plus the normalised name, so spellings that
+    normalise alike share it. It has no coordinates of its own.
+
+    >>> n = neighbourhood_of("the al-Nahda neighborhood", Gazetteer.load().lookup("Raqqa"))
+    >>> n.key, n.name, n.kind, n.parent
+    ('sy/raqqa/nahda', 'al-Nahda', 'neighbourhood', 'sy/raqqa')
+    """
+    match = _NEIGHBOURHOOD_WORDS.match(" ".join(name.split()))
+    clean = match["name"] if match else name.strip()
+    part = slug(normalise(clean)) or slug(clean)
+    if not part:
+        raise KgError(f"a neighbourhood needs a name with letters or digits, got {name!r}")
+    return Place(
+        key=f"{city.key}/{part}",
+        name=clean,
+        kind="neighbourhood",
+        country_code=city.country_code,
+        geonames_id=None,
+        latitude=None,
+        longitude=None,
+        parent=city.key,
+    )
+
+
+def _rank_score(item: tuple[Place, bool]) -> tuple[bool, bool, int, str]:
+    """How likely a candidate is meant: a canonical name, a country, then Syrian and Iraqi places, then size."""
+    place, primary = item
+    population = place.population
+    if place.kind == "governorate":
+        population = max(population, GOVERNORATE_RANK_POPULATION)
+    if place.country_code in HOME_COUNTRIES:
+        population = (population + HOME_FLOOR) * HOME_WEIGHT
+    return (primary, place.kind == "country", population, place.key)
 
 
 def _forms(full: str, kind_hint: str | None) -> list[tuple[str, str | None]]:

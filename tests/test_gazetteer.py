@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import KgError
-from kg.gazetteer import DATA_FILE, Gazetteer, Place, normalise, phonetic
+from kg.gazetteer import DATA_FILE, Gazetteer, Place, neighbourhood_of, normalise, phonetic
 
 
 @pytest.fixture(scope="module")
@@ -222,8 +222,8 @@ def test_articled_name_matches_in_full_only(gaz: Gazetteer) -> None:
 
 def test_neighbourhood_hangs_below_its_city(gaz: Gazetteer) -> None:
     raqqa = gaz.get("sy/raqqa")
-    nahda = gaz.neighbourhood("al-Nahda", raqqa)
-    same = [gaz.neighbourhood(n, raqqa) for n in ("Nahda", "the al-Nahda neighbourhood", "al Nahda district")]
+    nahda = neighbourhood_of("al-Nahda", raqqa)
+    same = [neighbourhood_of(n, raqqa) for n in ("Nahda", "the al-Nahda neighbourhood", "al Nahda district")]
     assert {n.key for n in same} == {nahda.key}
     assert same[1] == nahda and nahda.name == "al-Nahda"
     assert nahda.key == "sy/raqqa/nahda" and nahda.kind == "neighbourhood"
@@ -231,7 +231,7 @@ def test_neighbourhood_hangs_below_its_city(gaz: Gazetteer) -> None:
     assert nahda.latitude is None and nahda.longitude is None and nahda.geonames_id is None
     assert [p.key for p in gaz.ancestors(nahda)] == ["sy/raqqa", "sy/gov/raqqa", "country/sy"]
     assert gaz.contains(gaz.get("country/sy"), nahda)
-    assert gaz.neighbourhood("Sheikh Maqsoud", gaz.get("sy/aleppo")).key == "sy/aleppo/sheikh-maqsoud"
+    assert neighbourhood_of("Sheikh Maqsoud", gaz.get("sy/aleppo")).key == "sy/aleppo/sheikh-maqsoud"
 
 
 # ------------------------------------------------------------------ loading

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, mention_of, slug
 from kg.extraction.syntax import is_dateline, sentence_of, sentences
-from kg.gazetteer import Gazetteer, Place, normalise, phonetic
+from kg.gazetteer import Gazetteer, Place, neighbourhood_of, normalise, phonetic
 from kg.lexicon import Lexicon
 
 NEAR_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "TR", "IL", "PS"})
@@ -106,7 +106,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         if city is None:
             continue
         name = re.sub(r"^(?:the\s+)", "", span.text, flags=re.I)
-        hood = gazetteer.neighbourhood(name, city)
+        hood = neighbourhood_of(name, city)
         out.append((span, mention_of(span, f"place/{hood.key}", hood.name, parent=f"place/{city.key}",
                                    place_kind="neighbourhood")))
     out.sort(key=lambda pair: pair[0].start)
