@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DateValue, resolve
 from kg.extraction.figures import Figures
-from kg.extraction.mentions import EntityMention
+from kg.extraction.mentions import EntityMention, Sentence
 from kg.extraction.placebook import PlaceBook
 from kg.gazetteer import Gazetteer, Place
 from kg.iris import content_hash
@@ -61,26 +61,10 @@ class Entity:
         return f"{self.kind}/{self.key}"
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """A sentence an event was read from, with offsets into the article text."""
-
-    text: str
-    start: int
-    end: int
-    in_title: bool = False  # offsets into the article's title, not its text
-
-
-@dataclass(frozen=True)
-class CasualtyFigures:
-    """One set of casualty figures an article gives for an event."""
-
-    killed: int | None = None
-    civilians: int | None = None
-    injured: int | None = None
-    qualifier: str = "exact"
-    reported_by: str | None = None  # actor ref of the source the article cites
-    evidence: Evidence | None = None
+Evidence = Sentence
+"""A sentence an event was read from, with offsets into the article text (the extraction's record)."""
+CasualtyFigures = Figures
+"""One set of casualty figures an article gives for an event (the extraction's record)."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +204,8 @@ def merged_figures(figures: Iterable[Figures]) -> tuple[CasualtyFigures, ...]:
     """One figure set per article: agreeing figures combined, conflicting ones kept apart.
 
     >>> merged_figures([Figures(killed=95), Figures(killed=95, civilians=36), Figures(killed=63)])
-    (CasualtyFigures(killed=95, civilians=36, injured=None, qualifier='exact', reported_by=None, evidence=None), \
-CasualtyFigures(killed=63, civilians=None, injured=None, qualifier='exact', reported_by=None, evidence=None))
+    (Figures(killed=95, civilians=36, injured=None, qualifier='exact', reported_by=None, evidence=None), \
+Figures(killed=63, civilians=None, injured=None, qualifier='exact', reported_by=None, evidence=None))
     """
     merged: list[Figures] = []
     for f in figures:
@@ -231,11 +215,11 @@ CasualtyFigures(killed=63, civilians=None, injured=None, qualifier='exact', repo
                 merged[i] = Figures(m.killed if m.killed is not None else f.killed,
                                     m.civilians if m.civilians is not None else f.civilians,
                                     m.injured if m.injured is not None else f.injured,
-                                    _qualifier(m, f), m.source or f.source)
+                                    _qualifier(m, f), m.reported_by or f.reported_by)
                 break
         else:
             merged.append(f)
-    return tuple(CasualtyFigures(m.killed, m.civilians, m.injured, m.qualifier, m.source) for m in merged)
+    return tuple(merged)
 
 
 def _qualifier(a: Figures, b: Figures) -> str:
@@ -248,7 +232,7 @@ def _qualifier(a: Figures, b: Figures) -> str:
 
 
 def _claim(event: ArticleEvent) -> EventClaim:
-    evidence = tuple(Evidence(s.text, s.start, s.end, s.in_title) for s in event.evidence)
+    evidence = tuple(event.evidence)
     return EventClaim(type=event.type, date=event.date, place=event.place, agents=event.agents, targets=event.targets,
                       participants=event.participants, evidence=evidence, casualties=merged_figures(event.figures),
                       claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text,
@@ -282,4 +266,4 @@ def _control(mention: ControlMention, article: Article) -> ControlClaim:
     s = mention.sentence
     since = resolve(mention.since_text, published=published) if mention.since_text else None
     observed = DateValue.from_date(published) if published else None
-    return ControlClaim(mention.place, mention.actor, Evidence(s.text, s.start, s.end, s.in_title), observed, since)
+    return ControlClaim(mention.place, mention.actor, s, observed, since)

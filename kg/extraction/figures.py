@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extraction.mentions import Sentence
+
 
 @dataclass(frozen=True)
 class Figures:
-    """Casualty figures one sentence gives, and who the article says gave them."""
+    """Casualty figures a sentence (or an article) gives for an event, and who the article says gave them."""
 
     killed: int | None = None
     civilians: int | None = None
     injured: int | None = None
     qualifier: str = "exact"
-    source: str | None = None  # actor or person ref
+    reported_by: str | None = None  # actor or person ref of the source the article cites
+    evidence: Sentence | None = None  # the sentence they were read from, once known
 
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.killed, self.civilians, self.injured))
@@ -111,7 +114,7 @@ def figures_in(text: str) -> Figures | None:
     """The casualty figures a sentence gives, or None.
 
     >>> figures_in("air strikes killed at least 95 people")
-    Figures(killed=95, civilians=None, injured=None, qualifier='at least', source=None)
+    Figures(killed=95, civilians=None, injured=None, qualifier='at least', reported_by=None, evidence=None)
     >>> figures_in("On September 6, 53 people were killed in air strikes, among them at least 31 civilians").civilians
     31
     >>> figures_in("On March 3 2016 two people died").killed  # the count is the number nearest its noun
