@@ -446,6 +446,7 @@ def test_who_attacked_decides_the_sides_of_a_clash(nlp, text):
     *both("The coalition will strike Raqqa in the coming days.", id="future"),
     *both("On July 22 the regime announced a ceasefire with rebels in the besieged area, agreed by Turkey, Russia "
           "and Iran.", id="a-participle-describing-a-noun"),
+    *both("The group has carried out such barrages on Damascus before, killing six people.", id="a-kind-of-attack"),
 ])
 def test_plans_threats_denials_and_hypotheticals_are_not_events(nlp, text):
     assert record(nlp, text).events == ()
