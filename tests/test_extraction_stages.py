@@ -689,6 +689,9 @@ def test_one_event_told_over_two_sentences(nlp, text, expected):
           "Saturday after three days of fighting with government troops, activists said. The fighters from the Nusra "
           "Front and other rebel brigades entered the village after the army withdrew from checkpoints at its "
           "entrance, the Observatory said.", {"place/sy/malula"}, id="x-northeast-of-y"),
+    # a capital that stands for its state
+    *both("Rebels said regime jets bombed Douma on Monday. The United States accused Damascus of that attack, which "
+          "it estimates killed 1429 people.", {"place/sy/douma"}, id="a-capital-accused"),
 ])
 def test_places_that_say_where_someone_or_something_else_is_do_not_place_the_event(nlp, text, places):
     assert {e.place for e in record(nlp, text).events} == places

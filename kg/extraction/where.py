@@ -25,6 +25,10 @@ BACK_REFERENCES = (
 DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                         "north-east", "north-west", "south-east", "south-west", "outside"})
 
+ACTING_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "poss", "agent"})
+"""Where a capital stands for its state: as a subject or an object, not after "in" or "east of"."""
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "of", "on", "outside", "around", "across", "into"})
+
 
 class PlaceReader:
     """Reads where events were from the place mentions of one article."""
@@ -33,6 +37,13 @@ class PlaceReader:
         self.mentions = mentions
         self.lexicon = lexicon
         self.gazetteer = gazetteer
+
+    def _acts(self, mention: EntityMention) -> bool:
+        """Whether a name stands as a subject or object ("Moscow hosted", "accused Damascus"), as a state does."""
+        start, end = self.mentions.tokens_of(mention)
+        doc = self.mentions.doc
+        after_preposition = any(t.lower_ in PLACE_PREPOSITIONS for t in doc[max(0, start - 3):start])
+        return doc[start:end].root.dep_ in ACTING_DEPS and not after_preposition  # "in down town Damascus": a place
 
     def outside(self, mention: EntityMention) -> bool:
         """True for a place the event was outside of ("a town outside the capital Damascus")."""
@@ -72,7 +83,9 @@ class PlaceReader:
     def sentence_place(self, sent: Iterable[Token], before: list[EntityMention]) -> str | None:
         """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
         tokens = list(sent)
-        mentions = [m for m in self.mentions.within(tokens) if m.kind == "place" and not self.distant(m)
+        within = self.mentions.within(tokens)
+        states = {(m.start, m.end) for m in within if m.kind == "actor" and self._acts(m)}  # "accused Damascus of it"
+        mentions = [m for m in within if m.kind == "place" and (m.start, m.end) not in states and not self.distant(m)
                     and not self.outside(m) and not self.dateline(m) and not self.office(m)]
         specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
         if specific:
