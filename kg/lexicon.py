@@ -104,6 +104,7 @@ class Lexicon:
     several_words: frozenset[str]  # "multiple", "a series of": a trigger told as several events
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
+    agencies: frozenset[str]  # "AFP", "Reuters": a place named right before one is a dateline
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
     defence_verbs: frozenset[str]  # "repelled an attack": the subject was attacked
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
@@ -160,6 +161,7 @@ class Lexicon:
             attack_words=frozenset(attack["words"]), event_nouns=frozenset(attack["event_nouns"]),
             several_words=frozenset(attack["several_words"]),
             demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
+            agencies=frozenset(words["discourse"]["agencies"]),
             killing_verbs=frozenset(attack["killing_verbs"]),
             defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),
             role_frames={lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},

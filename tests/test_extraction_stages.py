@@ -679,6 +679,8 @@ def test_one_event_told_over_two_sentences(nlp, text, expected):
     # where the report was filed from
     *both("AMMAN (Reuters) - Regime helicopters dropped barrel bombs on the town of Busra al-Harir on Tuesday, killing "
           "four civilians, a monitor said.", {"place/sy/busraharir"}, id="dateline"),
+    *both("Beirut AFP Regime air strikes killed 12 people in the town of Saraqib on Monday, a monitor said.",
+          {"place/sy/saraqib"}, id="a-dateline-without-its-parentheses"),
     # where the speaker holds office
     *both("The blast on Sunday night struck the Atme border crossing between Turkey and the northern Syrian province "
           "of Idlib, according to the Syrian Observatory for Human Rights. Ercan Topaca, the Governor of Hatay, a "

@@ -197,6 +197,8 @@ class RoleReader:
                 found.participants.append(m.ref)
 
     def _place(self, mention: EntityMention, found: Roles) -> None:
+        if self.places.dateline(mention):
+            return  # "BEIRUT AFP Regime air strikes ...": where the report was filed
         if self.places.outside(mention):
             found.near.append(mention.ref)
         elif not self.places.distant(mention):

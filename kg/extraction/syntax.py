@@ -76,10 +76,13 @@ DATELINE_DASHES = frozenset({"-", "—", "–", "--"})
 """What ends a dateline: "BEIRUT (AP) —"."""
 
 
-def is_dateline(span: Span) -> bool:
-    """Whether a name opens a sentence as the place a report was filed from: "AMMAN (Reuters) -", "BEIRUT,
-    Lebanon (AP) —" (never where what the report tells happened)."""
+def is_dateline(span: Span, agencies: frozenset[str] = frozenset()) -> bool:
+    """Whether a name is the place a report was filed from: "AMMAN (Reuters) -", "BEIRUT, Lebanon (AP) —" opening
+    a sentence, or a place right before a news agency anywhere ("Moscow AFP", its parentheses lost)."""
     doc = span.doc
+    following = [t.text for t in doc[span.end:span.end + 2] if t.text not in {"(", ","}]
+    if following and following[0] in agencies:
+        return True
     if not doc[span.start].is_sent_start or not span.text.isupper():
         return False
     rest = [t.text for t in doc[span.end:span.end + 8]]

@@ -70,7 +70,7 @@ class PlaceReader:
 
     def dateline(self, mention: EntityMention) -> bool:
         """True for the place a report was filed from ("AMMAN (Reuters) -"), not where what it tells happened."""
-        return is_dateline(self.mentions.doc[slice(*self.mentions.tokens_of(mention))])
+        return is_dateline(self.mentions.doc[slice(*self.mentions.tokens_of(mention))], self.lexicon.agencies)
 
     def distant(self, mention: EntityMention) -> bool:
         """True for a place a distance is measured from ("160 km southwest of Palmyra"): not where it happened."""
