@@ -48,6 +48,9 @@ def _events(record, event_type: str):
     ("a car bomb attack that killed twelve people", 12, None, "exact"),
     ("Shelling in Musraba has meanwhile killed another three people including a child", 3, None, "exact"),
     ("A further 12 people died in the strikes", 12, None, "exact"),
+    ("Four medical staff from a dispensary in Maarzita were also killed", 4, None, "exact"),
+    ("Six people were also reported killed in rebel shelling of the city", 6, None, "exact"),
+    ("6 Lebanese martyrs and 22 injured were claimed in a terrorist bombing", 6, None, "exact"),
 ])
 def test_casualty_figures_in_sentences(text, killed, civilians, qualifier):
     figures = figures_in(text)

@@ -71,12 +71,16 @@ def parse_number(text: str) -> int | None:
     return total + current
 
 
-PEOPLE = r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees|worshippers|students|gunmen)"
+PEOPLE = (r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fighters|soldiers|militants|jihadists"
+          r"|rebels|members|troops|residents|victims|others|individuals|combatants|policemen|workers|pilgrims|refugees"
+          r"|worshippers|students|gunmen|staff|medics|doctors|nurses|paramedics|rescuers|volunteers|journalists"
+          r"|officers|guards|prisoners|detainees|passengers|pupils|schoolchildren|babies|infants|relatives|villagers"
+          r"|farmers|fishermen|shoppers|mourners|guests)")
 DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
 NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
               r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
 _PATTERNS_KILLED = [
-    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:(?:reportedly|also|reported|confirmed)\s+){0,2}" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
+    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:from|in|at|inside|near)\s+(?:\w+\s+){1,5}?|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:(?:reportedly|also|reported|confirmed)\s+){0,2}" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
@@ -123,6 +127,8 @@ def figures_in(text: str) -> Figures | None:
     6
     >>> figures_in("6 Lebanese martyrs and 22 injured were claimed in a terrorist bombing").killed
     6
+    >>> figures_in("four medical staff from a dispensary in Maarzita were also killed").killed
+    4
     >>> figures_in("At Least 48 Killed and Injured in Mortar Attacks") is None  # the dead and the hurt together
     True
     >>> figures_in("The conflict has killed more than 195,000 people") is None
