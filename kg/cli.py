@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -166,7 +166,9 @@ def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: st
     """Run the named query NAME (see `kg queries`), or any SPARQL with --sparql."""
     if (name is None) == (sparql is None):
         raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
-    bindings = _parse_bindings(params)
+    bindings: dict[str, Any] = _parse_bindings(params)
+    if "allow_service" in bindings:  # a keyword of KnowledgeGraph.result, not a parameter: the guard stays on
+        raise click.BadParameter("allow_service is no query parameter", param_hint="-p")
     query_text = sparql if sparql is not None else str(name)
     click.echo(format_result(_reading(store_path, lambda graph: graph.result(query_text, **bindings)), fmt))
 

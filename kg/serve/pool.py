@@ -1,5 +1,6 @@
 """The worker processes that run queries: pyoxigraph cannot cancel a query, so each runs in a process of its own
-(the store opened with ``Store.read_only``), and one that overruns the time limit is killed and replaced.
+(the store opened with ``Store.read_only``, the network closed to it by ``sandbox``), and one that overruns the
+time limit is killed and replaced.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from kg.errors import StoreError
 from kg.serve.guard import check_query
 from kg.serve.messages import Reply, one_line, text_reply
 from kg.serve.running import Job, run_job
+from kg.serve.sandbox import forbid_network
 
 log = logging.getLogger("kg.serve")
 
@@ -40,7 +42,12 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def worker_main(fd: int, store_path: str) -> None:
-    """A worker process: open the store read-only, then answer Jobs on the connection ``fd``."""
+    """A worker process: forbid itself the network, open the store read-only, then answer Jobs on the
+    connection ``fd``."""
+    sandbox = forbid_network()  # first, before any thread starts: only threads started later inherit it
+    if sandbox is not None:
+        log.warning("query worker %d runs without its network filter (%s); the query guard still applies",
+                    os.getpid(), sandbox)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(os.getppid())
     conn = Connection(fd)
