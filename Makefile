@@ -28,6 +28,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/serve_load.py --mix --timeout 2
 
 # extraction scores: seeds and dev set (../shared/eval), then the three style sets in tests/data/styles
 eval: $(STAMP)

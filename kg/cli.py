@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -166,7 +166,9 @@ def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: st
     """Run the named query NAME (see `kg queries`), or any SPARQL with --sparql."""
     if (name is None) == (sparql is None):
         raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
-    bindings = _parse_bindings(params)
+    bindings: dict[str, Any] = _parse_bindings(params)
+    if "allow_service" in bindings:  # a keyword of KnowledgeGraph.result, not a parameter: the guard stays on
+        raise click.BadParameter("allow_service is no query parameter", param_hint="-p")
     query_text = sparql if sparql is not None else str(name)
     click.echo(format_result(_reading(store_path, lambda graph: graph.result(query_text, **bindings)), fmt))
 
@@ -185,17 +187,32 @@ def list_named_queries(fmt: str) -> None:
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is ended (HTTP 503).")
 @click.option("--max-results", default=100_000, show_default=True, type=click.IntRange(min=1),
-              help="Rows (or triples) a result may hold; more is refused (HTTP 413).")
-@click.option("--cors/--no-cors", default=False, show_default=True, help="Send CORS headers.")
+              help="Rows (or triples) a result may hold; more is refused (HTTP 400).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the Host header may give besides 127.0.0.1, localhost, [::1] and the bound "
+                   "address (repeat for more; * for any).")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://example.org) query it, with CORS headers (repeat for "
+                   "more; * for any). Without it, cross-site requests are refused.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes at most, started as needed: queries that may run at once "
+                   "[default: one per core, 4 to 8].")
+@click.option("--queue-wait", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a query waits for a worker before the answer is 503 with Retry-After [default: 10].")
+@click.option("--max-slow-per-client", type=click.IntRange(min=1), default=None,
+              help="Slow queries (running over a second) one client address may have at once [default: 2].")
 @click.option("--access-log", metavar="FILE", default=None,
               help="Append one line per request to FILE (- for stderr), in the Common Log Format plus seconds taken.")
-def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int, cors: bool,
-          access_log: str | None) -> None:
+def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int,
+          allowed_hosts: tuple[str, ...], cors: tuple[str, ...], workers: int | None, queue_wait: float | None,
+          max_slow_per_client: int | None, access_log: str | None) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
-    from kg.serve import serve as run_server
+    from kg.serve import serve as run_server  # here: importing the server costs `kg --help` a third of a second
 
+    pool: dict[str, Any] = {name: value for name, value in (("workers", workers), ("queue_wait", queue_wait),
+                                            ("slow_per_client", max_slow_per_client)) if value is not None}
     run_server(store_path or default_store_path(), host=host, port=port, timeout=timeout,
-               max_results=max_results, cors=cors, access_log=access_log)
+               max_results=max_results, cors=cors, access_log=access_log, allowed_hosts=allowed_hosts, **pool)
 
 
 @cli.group()

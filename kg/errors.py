@@ -22,6 +22,15 @@ class QueryError(KgError):
     """A named query is unknown, or a query or its parameters are invalid."""
 
 
+class QueryRefused(QueryError):
+    """A query the guard cannot prove harmless (SERVICE, LOAD, an update, or text it cannot read);
+    ``status`` is the HTTP status the endpoint answers it with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class ExportError(KgError):
     """The graph cannot be exported in the format asked for."""
 

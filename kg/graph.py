@@ -186,24 +186,34 @@ class KnowledgeGraph:
 
     # --- asking
 
-    def query(self, name_or_sparql: str, **bindings: object) -> list[dict[str, object]]:
+    def query(self, name_or_sparql: str, *, allow_service: bool = False, **bindings: object) -> list[dict[str, object]]:
         """Rows of a named query (see ``kg queries``) or of SPARQL text, as dicts of Python values.
+
+        SPARQL text goes through the guard of ``kg.guard`` first: a query with ``SERVICE`` (which would make
+        Oxigraph send an HTTP request to the IRI it names), or one the guard cannot read and so cannot prove
+        free of it, raises :class:`~kg.errors.QueryRefused`. Pass ``allow_service=True`` only for text you trust:
+        it skips the guard, and the query may then send requests to any address it names.
 
         >>> graph = _demo()
         >>> [row["location"] for row in graph.query("meetings", actor="Putin")]
         ['Sochi']
         >>> graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:AirStrike }")
         [{'n': 1}]
+        >>> graph.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        Traceback (most recent call last):
+        ...
+        kg.errors.QueryRefused: SERVICE is refused: no query here may send a request to another endpoint
         """
-        return list(self.result(name_or_sparql, **bindings).rows)
+        return list(self.result(name_or_sparql, allow_service=allow_service, **bindings).rows)
 
-    def result(self, name_or_sparql: str, /, **bindings: object) -> QueryResult:
-        """What :meth:`query` returns the rows of, with the columns and the RDF terms behind the values.
+    def result(self, name_or_sparql: str, /, *, allow_service: bool = False, **bindings: object) -> QueryResult:
+        """What :meth:`query` returns the rows of, with the columns and the RDF terms behind the values; the
+        same guard, and the same ``allow_service=False`` default.
 
         >>> _demo().result("SELECT ?n WHERE { BIND(1 AS ?n) }").columns
         ('n',)
         """
-        return run_query(self.store, name_or_sparql, bindings)
+        return run_query(self.store, name_or_sparql, bindings, allow_service=allow_service)
 
     def events(self, *, actor: str | None = None, place: str | None = None, since: object = None,
                until: object = None, type: str | None = None) -> list[Event]:

@@ -84,11 +84,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.guard import check_query
 from kg.resources import resource_dir
 from kg.store import GraphStore
 from kg.tables import RESULT_FORMATS, format_result
 from kg.terms import Term, adhoc_term, bind, find, label_of, resolve, to_python, to_term
-from kg.vocab import XSD
+from kg.vocab import PREFIXES, XSD
 
 LISTING_FORMATS = ("text", "json")
 """The formats :func:`describe_queries` writes."""
@@ -285,8 +286,11 @@ def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> t
 
 
 def run_query(store: GraphStore, name_or_sparql: str, bindings: Mapping[str, object] | None = None, *,
-              directory: Path | str | None = None) -> QueryResult:
+              directory: Path | str | None = None, allow_service: bool = False) -> QueryResult:
     """Run a named query (``name_or_sparql`` is a name) or SPARQL text, with ``bindings``.
+
+    SPARQL text must pass ``kg.guard.check_query`` (no SERVICE, nothing the guard cannot read) unless
+    ``allow_service`` is True; named queries are the package's own files.
 
     For a named query, values are read by the parameters' declared types (see
     the module docstring) and a bound parameter's column is left out. For
@@ -295,6 +299,7 @@ def run_query(store: GraphStore, name_or_sparql: str, bindings: Mapping[str, obj
 
     Raises:
         QueryError: unknown query or parameter, missing parameter, bad value, or invalid SPARQL.
+        QueryRefused: SPARQL text the guard refuses (a QueryError too).
 
     >>> store = GraphStore.open(None)
     >>> run_query(store, "SELECT ?n WHERE { BIND(42 AS ?n) }").rows
@@ -315,6 +320,8 @@ def run_query(store: GraphStore, name_or_sparql: str, bindings: Mapping[str, obj
         columns, raw = tuple(columns[i] for i in keep), [tuple(r[i] for i in keep) for r in raw]
     else:
         substitutions = {k: adhoc_term(v) for k, v in bindings.items() if v is not None}
+        if allow_service is not True:  # only an explicit True turns the guard off
+            check_query(name_or_sparql, prefixes=PREFIXES)  # the prefixes GraphStore.query runs it with
         kind, columns, raw = _collect(_execute(store, name_or_sparql, substitutions, "query"))
     rows = tuple({c: to_python(t) for c, t in zip(columns, r)} for r in raw)
     return QueryResult(columns, rows, tuple(raw), kind)

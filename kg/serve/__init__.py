@@ -14,7 +14,13 @@ What keeps it safe:
 
 * Read-only: ``update=``, ``application/sparql-update`` bodies and update text
   sent as a query get 403.
-* No outbound request, ever: ``SERVICE`` and ``LOAD`` get 400 (``guard``).
+* No outbound request, ever: ``SERVICE`` and ``LOAD`` get 400, and so does a
+  query the guard cannot prove free of them (``kg.guard``, ``guard``); the
+  workers cannot open internet sockets anyway (``sandbox``).
+* Only its own names in ``Host``, no cross-site requests unless ``--cors``
+  lets the origin in (``hosts``).
+* Slow queries cannot take every worker or core from quick ones; a request
+  that finds no worker in time gets 503 with ``Retry-After`` (``pool``).
 * A time limit: pyoxigraph cannot cancel a query, so queries run in worker
   processes (``pool``); one that overruns is killed and replaced, and the client
   gets 503. Other clients keep being served.
@@ -36,7 +42,7 @@ To update a served store, build into a new directory and swap::
 (Skip the copy to build a fresh store.)
 
 The modules, along a request: ``server`` (HTTP, the access log of
-``access_log``) -> ``endpoint`` (routes, protocol parameters, service
+``access_log``, the Host and Origin checks of ``hosts``) -> ``endpoint`` (routes, protocol parameters, service
 description; the page's files and listing in ``pages``) -> ``formats``
 (content negotiation) -> ``pool`` (worker processes) -> ``running`` (one query
 in a worker, checked by ``guard``); ``messages`` holds the records they pass.

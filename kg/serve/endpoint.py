@@ -19,7 +19,7 @@ from kg.serve.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_forma
 from kg.serve.guard import READ_ONLY
 from kg.serve.messages import Reply, Request, RequestError, text_reply
 from kg.serve.pages import query_listing, static_reply
-from kg.serve.pool import WorkerPool
+from kg.serve.pool import DEFAULT_QUEUE_WAIT, WorkerPool
 from kg.serve.running import Job
 from kg.vocab import PREFIXES
 
@@ -34,14 +34,15 @@ class Endpoint:
 
     ``/queries.json`` gives the page ``{"prefixes": {name: iri}, "queries": [{name, summary, text}]}``.
 
-    A query waits up to ``max(30, 2 * timeout)`` seconds for a free worker, then runs for at most ``timeout``.
+    A query waits up to ``queue_wait`` seconds for a free worker (then 503 with ``Retry-After``), then runs for
+    at most ``timeout``.
     """
 
     pool: WorkerPool
     timeout: float = 30.0
     max_results: int = 100_000
-    cors: bool = False
     queries_dir: Path | None = None
+    queue_wait: float = DEFAULT_QUEUE_WAIT
     routes: dict[str, str] = field(default_factory=lambda: {
         "/sparql": "sparql", "/query": "sparql", "/": "page", "/index.html": "page", "/queries.json": "queries"})
 
@@ -83,7 +84,7 @@ class Endpoint:
             return text_reply(406, not_acceptable())
         job = Job(query, results.key if results else None, graph.key if graph else None, self.max_results,
                   default_graphs, named_graphs)
-        reply = self.pool.run(job, timeout=self.timeout, wait=max(30.0, 2 * self.timeout))
+        reply = self.pool.run(job, timeout=self.timeout, wait=self.queue_wait, client=request.client)
         return Reply(reply.status, reply.content_type, reply.body, (*reply.headers, ("Vary", "Accept")))
 
     def _service_description(self, request: Request, graph: Format | None) -> Reply:

@@ -30,6 +30,8 @@ class Request:
     headers: Mapping[str, str] | Message
     body: bytes = b""
     host: str = "127.0.0.1"
+    client: str = ""
+    """The client's address (the worker pool caps slow queries per address)."""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,12 @@ _CONTENT_TYPES = {
 def static_reply(relative: str) -> Reply:
     """A file under ``kg/static`` with its content type, or 404."""
     root = resource_dir("static").resolve()
-    path = (root / relative.lstrip("/")).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    try:
+        path = (root / relative.lstrip("/")).resolve()
+        found = path.is_relative_to(root) and path.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such file
+        found = False
+    if not found:
         return text_reply(404, f"not found: /static/{relative}")
     content_type = _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
     if path.name == "LICENSE":

@@ -1,17 +1,20 @@
 """The worker processes that run queries: pyoxigraph cannot cancel a query, so each runs in a process of its own
-(the store opened with ``Store.read_only``), and one that overruns the time limit is killed and replaced.
+(the store opened with ``Store.read_only``, the network closed to it by ``sandbox``), and one that overruns the
+time limit is killed and replaced. Slow queries are kept from taking every worker (see ``WorkerPool``).
 """
 from __future__ import annotations
 
 import logging
+import math
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -21,11 +24,24 @@ from kg.errors import StoreError
 from kg.serve.guard import check_query
 from kg.serve.messages import Reply, one_line, text_reply
 from kg.serve.running import Job, run_job
+from kg.serve.sandbox import forbid_network
 
 log = logging.getLogger("kg.serve")
 
 DEFAULT_WORKERS = min(8, max(4, os.cpu_count() or 1))
-"""Worker processes by default: one per core, at least 4 so that a slow query leaves room for quick ones."""
+"""Worker processes at most by default: one per core, at least 4 so that a slow query leaves room for quick ones."""
+START_WORKERS = 2
+"""Worker processes started with the server; more are started as requests need them, up to the maximum."""
+DEFAULT_QUEUE_WAIT = 10.0
+"""Seconds a request waits for a worker before the answer is 503 with ``Retry-After``."""
+DEFAULT_SLOW_PER_CLIENT = 2
+"""Slow queries one client address may have running at once."""
+SLOW_AFTER = 1.0
+"""Seconds after which a running query counts as slow (at most half the time limit)."""
+KNOWN_SLOW = 1024
+"""Query texts, and client addresses, remembered as slow."""
+SLOW_NICENESS = 10
+"""The CPU niceness a worker runs a slow query at."""
 WORKER_START_SECONDS = 60.0
 
 
@@ -40,7 +56,12 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def worker_main(fd: int, store_path: str) -> None:
-    """A worker process: open the store read-only, then answer Jobs on the connection ``fd``."""
+    """A worker process: forbid itself the network, open the store read-only, then answer Jobs on the
+    connection ``fd``."""
+    sandbox = forbid_network()  # first, before any thread starts: only threads started later inherit it
+    if sandbox is not None:
+        log.warning("query worker %d runs without its network filter (%s); the query guard still applies",
+                    os.getpid(), sandbox)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(os.getppid())
     conn = Connection(fd)
@@ -74,6 +95,7 @@ class _Worker:
             theirs.close()
         self.conn = Connection(ours.detach())
         self.ready = False
+        self.niced = False
 
     @property
     def pid(self) -> int:
@@ -98,6 +120,25 @@ class _Worker:
             raise StoreError(detail)
         self.ready = True
 
+    def lower_priority(self) -> None:
+        """Run at a lower CPU priority (a slow query): the workers of quick queries get the cores first."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, SLOW_NICENESS)
+            self.niced = True
+        except OSError:  # gone already, or not allowed: it just keeps its priority
+            pass
+
+    def restore_priority(self) -> bool:
+        """Back to the normal priority; False when that is not allowed (raising it back needs privileges)."""
+        if not self.niced:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, 0)
+        except OSError:
+            return False
+        self.niced = False
+        return True
+
     def stop(self) -> None:
         """Kill the process, reap it and close the connection."""
         if self.process.poll() is None:
@@ -109,28 +150,54 @@ class _Worker:
         self.conn.close()
 
 
-class WorkerPool:
-    """A fixed number of worker processes; a request waits for a free one.
+@dataclass
+class _Running:
+    """A query on a worker: whose (the client's address), when its time is up, and whether it counts as slow."""
 
-    A worker that overruns the time limit, or dies, is killed and replaced, so
-    the pool always has ``size`` workers.
+    client: str
+    deadline: float
+    slow: bool
+
+
+class WorkerPool:
+    """Worker processes, from ``start`` up to ``size``, started as requests need them.
+
+    A request takes an idle worker, or has one started while there is room, and waits at most ``wait`` seconds
+    (then 503 with ``Retry-After``). A query is *slow* once it has run ``slow_after`` seconds (at most half the
+    time limit), or from the start when the same text, or the last query of the same client, was slow (until one
+    of its queries is quick). Slow queries may hold at most
+    ``slow_per_client`` workers per client address and, together, half of ``size`` (at least one): a slow
+    query past either cap waits for a place when it is known to be slow, and is stopped (503, ``Retry-After``)
+    when it turns slow. A slow query's worker runs at a lower CPU priority (niceness ``SLOW_NICENESS``). So
+    clients sending queries that run to the time limit can take neither every worker nor every core from the
+    quick ones.
+
+    A worker that overruns the time limit, or dies, is killed and replaced.
     """
 
-    def __init__(self, store_path: Path, size: int) -> None:
+    def __init__(self, store_path: Path, size: int, *, start: int = START_WORKERS, slow_after: float = SLOW_AFTER,
+                 slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> None:
         self.store_path = store_path
         self.size = size
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.initial = max(1, min(size, start))
+        self.slow_after = slow_after
+        self.slow_per_client = slow_per_client
+        self.max_slow = max(1, size // 2)
+        self._idle: deque[_Worker] = deque()  # first in, first out: every worker gets used, a dead one seen
         self._workers: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._running: dict[int, _Running] = {}
+        self._known_slow: OrderedDict[str, None] = OrderedDict()  # query texts (with their datasets)
+        self._slow_clients: OrderedDict[str, None] = OrderedDict()  # client addresses
+        self._cond = threading.Condition(threading.RLock())
         self._closed = False
 
     def start(self) -> None:
-        """Start every worker and wait until each has opened the store.
+        """Start the first workers and wait until each has opened the store.
 
         Raises:
             StoreError: a worker cannot open the store.
         """
-        started = [self._spawn() for _ in range(self.size)]
+        started = [self._spawn() for _ in range(self.initial)]
         try:
             for worker in started:
                 worker.wait_ready(WORKER_START_SECONDS)
@@ -138,20 +205,26 @@ class WorkerPool:
             self.close()
             raise
         for worker in started:
-            self._idle.put(worker)
+            self._release(worker, broken=False)
 
     def idle(self) -> int:
         """How many ready workers are waiting for a query."""
-        return self._idle.qsize()
+        with self._cond:
+            return len(self._idle)
 
     def pids(self) -> list[int]:
         """The process ids of the current workers."""
-        with self._lock:
+        with self._cond:
             return sorted(w.pid for w in self._workers)
+
+    def slow_running(self, client: str | None = None) -> int:
+        """How many slow queries are running (those of ``client`` only, when given)."""
+        with self._cond:
+            return sum(1 for r in self._running.values() if r.slow and client in (None, r.client))
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.store_path)
-        with self._lock:
+        with self._cond:
             if not self._closed:
                 self._workers.add(worker)
                 return worker
@@ -159,7 +232,7 @@ class WorkerPool:
         raise OSError("the worker pool is closed")
 
     def _discard(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._cond:
             self._workers.discard(worker)
         worker.stop()
 
@@ -168,12 +241,16 @@ class WorkerPool:
         if broken:
             self._discard(worker)
             if not self._closed:
-                threading.Thread(target=self._replace, args=(self._try_spawn(),), name="kg-serve-respawn",
-                                 daemon=True).start()
+                self._start_in_background(self._try_spawn())
         elif self._closed:
             self._discard(worker)
         else:
-            self._idle.put(worker)
+            with self._cond:
+                self._idle.append(worker)
+                self._cond.notify_all()
+
+    def _start_in_background(self, worker: _Worker | None) -> None:
+        threading.Thread(target=self._replace, args=(worker,), name="kg-serve-respawn", daemon=True).start()
 
     def _try_spawn(self) -> _Worker | None:
         try:
@@ -206,37 +283,105 @@ class WorkerPool:
         if not self._closed:
             log.error("gave up replacing a query worker; %d left", len(self.pids()))
 
-    def _take(self, wait: float) -> _Worker | None:
-        """A live idle worker, replacing dead ones on the way; None after ``wait`` seconds."""
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                return None
-            if worker.process.poll() is None:
-                return worker
-            log.error("query worker %d died while idle (exit status %s)", worker.pid, worker.process.returncode)
-            self._release(worker, broken=True)
+    def _slow_place(self, client: str) -> bool:
+        """Whether one more slow query of ``client`` fits under both caps (call with the lock held)."""
+        slow = [r.client for r in self._running.values() if r.slow]
+        return len(slow) < self.max_slow and slow.count(client) < self.slow_per_client
 
-    def run(self, job: Job, *, timeout: float, wait: float) -> Reply:
-        """Run ``job`` on a free worker within ``timeout`` seconds, waiting up to ``wait`` for one."""
-        worker = self._take(wait)
-        if worker is None:
-            return text_reply(503, f"all {self.size} query workers stayed busy for {wait:.0f} s; try again later",
-                              (("Retry-After", "5"),))
+    def _retry_after(self, *, slow_only: bool = False) -> tuple[tuple[str, str], ...]:
+        """A ``Retry-After`` header: the seconds until the first running query (slow one) must end."""
+        with self._cond:
+            deadlines = [r.deadline for r in self._running.values() if r.slow or not slow_only]
+        seconds = math.ceil(min(deadlines) - time.monotonic()) if deadlines else 1
+        return (("Retry-After", str(max(1, seconds))),)
+
+    def _remember(self, key: str, client: str, slow: bool) -> None:
+        """Note whether the query ``key`` of ``client`` was slow: a slow one makes both suspect (their next
+        queries start as slow ones), a quick one clears both."""
+        with self._cond:
+            for known, name in ((self._known_slow, key), (self._slow_clients, client)):
+                if slow:
+                    known[name] = None
+                    known.move_to_end(name)
+                    while len(known) > KNOWN_SLOW:
+                        known.popitem(last=False)
+                else:
+                    known.pop(name, None)
+
+    def _take(self, client: str, slow: bool, timeout: float, wait: float) -> tuple[_Worker, int] | Reply:
+        """An idle worker for a query of ``client`` (a known slow one: with a place for it), registered as
+        running; or the 503 to answer after ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        with self._cond:
+            while True:
+                if self._closed:
+                    return text_reply(503, "the server is shutting down")
+                if not slow or self._slow_place(client):
+                    while self._idle:
+                        worker = self._idle.popleft()
+                        if worker.process.poll() is None:
+                            token = id(worker)
+                            self._running[token] = _Running(client, time.monotonic() + timeout, slow)
+                            return worker, token
+                        log.error("query worker %d died while idle (exit status %s)", worker.pid,
+                                  worker.process.returncode)
+                        self._release(worker, broken=True)
+                    if len(self._workers) < self.size:  # room to grow: the new worker is queued once ready
+                        self._start_in_background(self._try_spawn())
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        if slow:
+            return text_reply(503, f"this query (or your last one) was slow, and as many slow queries as may run at "
+                                   f"once ({self.slow_per_client} per client, {self.max_slow} in all) kept running "
+                                   f"for {wait:g} s; try again later", self._retry_after(slow_only=True))
+        return text_reply(503, f"all {self.size} query workers stayed busy for {wait:g} s; try again later",
+                          self._retry_after())
+
+    def run(self, job: Job, *, timeout: float, wait: float, client: str = "") -> Reply:
+        """Run ``job`` for ``client`` (an address) on a worker within ``timeout`` seconds, waiting up to ``wait``
+        for one (see the class docstring)."""
+        key = repr((job.query, job.default_graphs, job.named_graphs))
+        with self._cond:
+            known_slow = key in self._known_slow or client in self._slow_clients
+        taken = self._take(client, known_slow, timeout, wait)
+        if isinstance(taken, Reply):
+            return taken
+        worker, token = taken
         broken = True
+        slow_after = min(self.slow_after, timeout / 2)
+        started = time.monotonic()
         try:
             if self._closed:
                 return text_reply(503, "the server is shutting down")
             worker.conn.send(job)
-            if not worker.conn.poll(timeout):
+            if known_slow:
+                worker.lower_priority()
+            elif not worker.conn.poll(slow_after):
+                with self._cond:
+                    placed = self._slow_place(client)
+                    if placed:
+                        self._running[token].slow = True
+                if placed:
+                    worker.lower_priority()
+                else:
+                    self._remember(key, client, slow=True)
+                    log.warning("slow query stopped after %.1f s (worker %d killed; slow queries at their cap): %s",
+                                slow_after, worker.pid, one_line(job.query, 200))
+                    return text_reply(503, f"query stopped after {slow_after:g} s: it is slow, and as many slow "
+                                           f"queries as may run at once ({self.slow_per_client} per client, "
+                                           f"{self.max_slow} in all) are running; try again later",
+                                      self._retry_after(slow_only=True))
+            if not worker.conn.poll(max(0.0, started + timeout - time.monotonic())):
+                self._remember(key, client, slow=True)
                 log.warning("query stopped after %.1f s (worker %d killed): %s", timeout, worker.pid,
                             one_line(job.query, 200))
                 return text_reply(503, f"query stopped: it ran longer than the server's time limit of {timeout:g} s; "
                                        f"narrow it or add a LIMIT")
-            reply = worker.conn.recv()
-            broken = False
+            reply: Reply = worker.conn.recv()
+            broken = not worker.restore_priority()  # a worker that cannot get its priority back is replaced
+            self._remember(key, client, slow=time.monotonic() - started >= slow_after)
             return reply
         except (EOFError, OSError) as err:
             if self._closed:
@@ -244,16 +389,22 @@ class WorkerPool:
             log.error("query worker %d failed: %s", worker.pid, err)
             return text_reply(500, "the query worker failed (it may have run out of memory); it has been replaced")
         finally:
+            with self._cond:
+                self._running.pop(token, None)
+                self._cond.notify_all()
             self._release(worker, broken=broken)
 
     def close(self) -> None:
         """Stop every worker, busy or not."""
-        with self._lock:
+        with self._cond:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
+            self._idle.clear()
+            self._cond.notify_all()
         for worker in workers:
             worker.stop()
 
 
-__all__ = ["DEFAULT_WORKERS", "WorkerPool", "worker_main"]
+__all__ = ["DEFAULT_QUEUE_WAIT", "DEFAULT_SLOW_PER_CLIENT", "DEFAULT_WORKERS", "SLOW_AFTER", "START_WORKERS",
+           "WorkerPool", "worker_main"]

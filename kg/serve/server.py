@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Self
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +20,8 @@ from kg.serve.access_log import AccessLog
 from kg.serve.endpoint import Endpoint
 from kg.serve.lock import StoreLock, hold_lock
 from kg.serve.messages import Reply, Request, text_reply
-from kg.serve.pool import DEFAULT_WORKERS, WorkerPool
+from kg.serve.hosts import Gate, origin_of
+from kg.serve.pool import DEFAULT_QUEUE_WAIT, DEFAULT_SLOW_PER_CLIENT, DEFAULT_WORKERS, WorkerPool
 
 log = logging.getLogger("kg.serve")
 
@@ -35,21 +37,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     timeout = 120  # seconds an idle keep-alive connection is kept
 
     def _handle(self) -> None:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+        refusal = self._refusal()
+        if refusal is not None:
+            self.close_connection = True  # the body, if any, is left unread
+            return self._send(refusal)
+        length = int(self.headers.get("Content-Length") or "0")
+        if length > MAX_QUERY_BYTES:
             self.close_connection = True
-            return self._send(text_reply(411, "send the body with a Content-Length, not chunked"))
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit():
-            return self._send(text_reply(400, "bad Content-Length"))
-        if int(length) > MAX_QUERY_BYTES:
-            self.close_connection = True
-            if int(length) <= 16 * MAX_QUERY_BYTES:  # read it, so the client sees the answer rather than a reset
-                self._drain(int(length))
+            if length <= 16 * MAX_QUERY_BYTES:  # read it, so the client sees the answer rather than a reset
+                self._drain(length)
             return self._send(text_reply(413, f"the request body is over {MAX_QUERY_BYTES:,} bytes"))
-        body = self.rfile.read(int(length)) if int(length) else b""
+        body = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
         request = Request(self.command, url.path, parse_qs(url.query, keep_blank_values=True), self.headers, body,
-                          self.server.authority)
+                          self.server.authority, self.client_address[0])
         try:
             reply = self.server.endpoint.handle(request)
         except Exception:
@@ -58,6 +59,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._send(reply)
 
     do_GET = do_POST = do_HEAD = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = _handle
+
+    def _refusal(self) -> Reply | None:
+        """The answer to a request refused before it is read further: a target that is no URL path, a framing
+        it cannot be read by (chunked, a Content-Length that is no number of bytes), or a Host or Origin that is
+        not this server's (``hosts``)."""
+        if not (self.path.isascii() and self.path.isprintable()):  # a NUL, a control or a non-ASCII byte
+            return text_reply(400, "the request target holds a byte a URL may not (a control character or a "
+                                   "byte over 127); percent-encode it")
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return text_reply(411, "send the body with a Content-Length, not chunked")
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length") or []}
+        if len(lengths) > 1:
+            return text_reply(400, "the request has Content-Length headers that disagree")
+        length = lengths.pop() if lengths else "0"
+        if not (length.isascii() and length.isdigit()):
+            return text_reply(400, f"bad Content-Length {length[:40]!r}: expected the body's size in bytes, "
+                                   f"a number such as 42")
+        if len(length) > 18:  # past any body this server reads (and past what int() takes without complaint)
+            return text_reply(413, f"the request body is over {MAX_QUERY_BYTES:,} bytes")
+        return self.server.gate.refusal(self.command, self.headers, http11=self.request_version != "HTTP/1.0")
 
     def _drain(self, length: int) -> None:
         """Read and drop ``length`` bytes of request body."""
@@ -86,7 +107,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
             self.send_header("X-Content-Type-Options", "nosniff")
-            for name, value in reply.headers + self.server.cors_headers(self.command):
+            for name, value in reply.headers + self.server.gate.cors_headers(self.command, self.headers):
                 self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
@@ -109,9 +130,10 @@ class SparqlServer(http.server.ThreadingHTTPServer):
     block_on_close = False
 
     def __init__(self, address: tuple[str, int], endpoint: Endpoint, lock: StoreLock | None = None,
-                 access_log: AccessLog | None = None) -> None:
+                 access_log: AccessLog | None = None, gate: Gate | None = None) -> None:
         super().__init__(address, _Handler)
         self.endpoint = endpoint
+        self.gate = gate if gate is not None else Gate.make(address[0])
         self.lock = lock
         self.access_log = access_log
         self._thread: threading.Thread | None = None
@@ -128,16 +150,6 @@ class SparqlServer(http.server.ThreadingHTTPServer):
     def url(self) -> str:
         """The server's base URL, e.g. ``http://127.0.0.1:7878/``."""
         return f"http://{self.authority}/"
-
-    def cors_headers(self, method: str) -> tuple[tuple[str, str], ...]:
-        """The CORS headers for a response (none unless the server was made with ``cors=True``)."""
-        if not self.endpoint.cors:
-            return ()
-        headers: tuple[tuple[str, str], ...] = (("Access-Control-Allow-Origin", "*"),)
-        if method == "OPTIONS":
-            headers += (("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
-                        ("Access-Control-Allow-Headers", "Accept, Content-Type"), ("Access-Control-Max-Age", "86400"))
-        return headers
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         """Serve until ``shutdown()`` or ``close()``."""
@@ -174,12 +186,17 @@ class SparqlServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
-                max_results: int = 100_000, cors: bool = False, workers: int = DEFAULT_WORKERS,
-                queries_dir: Path | None = None, access_log: AccessLog | None = None) -> SparqlServer:
+                max_results: int = 100_000, cors: bool | Sequence[str] = (), workers: int = DEFAULT_WORKERS,
+                queries_dir: Path | None = None, access_log: AccessLog | None = None,
+                allowed_hosts: Sequence[str] = (), queue_wait: float = DEFAULT_QUEUE_WAIT,
+                slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> SparqlServer:
     """A started-up but not yet serving server over the store at ``store_path``.
 
     Call ``start()`` (a thread) or ``serve_forever()``, and ``close()`` at the end (which closes ``access_log``
-    too). ``port=0`` picks a free port (read it back from ``server.url``).
+    too). ``port=0`` picks a free port (read it back from ``server.url``). ``workers`` is the most worker
+    processes (see ``WorkerPool`` for ``queue_wait`` and ``slow_per_client``); ``allowed_hosts`` are more names
+    for the Host header and ``cors`` the origins whose pages may query it (``"*"``: any; ``True`` is
+    ``("*",)``), see ``kg.serve.hosts``.
 
     Raises:
         StoreError: no store there, or another process holds it.
@@ -195,16 +212,23 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     ...         urllib.request.urlopen(server.url + "sparql?query=ASK%7B%7D").read()
     b'{"head":{},"boolean":true}'
     """
-    if workers < 1 or timeout <= 0 or max_results < 1:
-        raise ServeError(f"expected workers >= 1, timeout > 0 and max_results >= 1; got workers={workers}, "
-                         f"timeout={timeout}, max_results={max_results}")
+    if workers < 1 or timeout <= 0 or max_results < 1 or queue_wait <= 0 or slow_per_client < 1:
+        raise ServeError(f"expected workers >= 1, timeout > 0, max_results >= 1, queue_wait > 0 and "
+                         f"slow_per_client >= 1; got workers={workers}, timeout={timeout}, max_results={max_results}, "
+                         f"queue_wait={queue_wait}, slow_per_client={slow_per_client}")
+    origins = ("*",) if cors is True else () if cors is False else tuple(cors)
+    bad = [o for o in origins if o != "*" and origin_of(o) is None]
+    if bad:
+        raise ServeError(f"--cors: expected an origin such as https://example.org (or *), got {bad[0]!r}")
     resource("static", "index.html")  # a missing page fails here, not on the first visit
     store_path = Path(store_path)
     lock = hold_lock(store_path)
-    pool = WorkerPool(store_path, workers)
-    endpoint = Endpoint(pool, timeout=timeout, max_results=max_results, cors=cors, queries_dir=queries_dir)
+    pool = WorkerPool(store_path, workers, slow_per_client=slow_per_client)
+    endpoint = Endpoint(pool, timeout=timeout, max_results=max_results, queries_dir=queries_dir,
+                        queue_wait=queue_wait)
+    gate = Gate.make(host, allowed_hosts=allowed_hosts, cors=origins)
     try:
-        server = SparqlServer((host, port), endpoint, lock, access_log)
+        server = SparqlServer((host, port), endpoint, lock, access_log, gate)
     except OSError as err:
         lock.release()
         raise ServeError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
@@ -222,8 +246,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def serve(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
-          max_results: int = 100_000, cors: bool = False, workers: int = DEFAULT_WORKERS,
-          access_log: str | Path | None = None) -> None:
+          max_results: int = 100_000, cors: bool | Sequence[str] = (), workers: int = DEFAULT_WORKERS,
+          access_log: str | Path | None = None, allowed_hosts: Sequence[str] = (),
+          queue_wait: float = DEFAULT_QUEUE_WAIT, slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> None:
     """Serve the store at ``store_path`` over HTTP until interrupted (Ctrl-C or SIGTERM).
 
     Prints the URL on stderr. ``access_log`` is a file to append a line per request to (``-``: stderr). See
@@ -236,14 +261,15 @@ def serve(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, timeou
     log_file = AccessLog.open(access_log) if access_log is not None else None
     try:
         server = make_server(store_path, host=host, port=port, timeout=timeout, max_results=max_results, cors=cors,
-                             workers=workers, access_log=log_file)
+                             workers=workers, access_log=log_file, allowed_hosts=allowed_hosts,
+                             queue_wait=queue_wait, slow_per_client=slow_per_client)
     except BaseException:
         if log_file is not None:
             log_file.close()
         raise
     on_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
-    print(f"kg: serving {store_path} at {server.url} (SPARQL endpoint {server.url}sparql, {workers} workers, "
+    print(f"kg: serving {store_path} at {server.url} (SPARQL endpoint {server.url}sparql, up to {workers} workers, "
           f"{timeout:g} s limit); Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
