@@ -617,6 +617,9 @@ def test_a_bare_leading_date_is_a_dateline():
           PUBLISHED, "Shelling", "place/sy/douma", "2019-03-03", id="weekday-then-a-count"),
     *both("Regime warplanes bombarded the town of Douma for the second day on Monday, killing seven people.",
           PUBLISHED, "AirStrike", "place/sy/douma", "2019-03-04", id="for-the-second-day-on-monday"),
+    # nothing reported happened after the report: a date past publication is a misreading
+    *both("Regime air strikes killed 12 people in Saraqib on 5 March 2020, activists said.",
+          PUBLISHED, "AirStrike", "place/sy/saraqib", None, id="after-publication"),
 ])
 def test_event_dates_end_to_end(nlp, text, published, kind, place, date):
     assert summary(record(nlp, text, published=published)) == [(kind, place, date)]

@@ -125,6 +125,8 @@ class _Assembly:
                 self._attach_figures(mention, groups, previous)
                 continue
             date = resolve(mention.date_text, published=self.published, anchor=anchor) if mention.date_text else None
+            if date is not None and self.published is not None and date.first_day() > self.published:
+                date = None  # "in 2035", a misread number: nothing reported has happened after the report
             if date is None and previous_date is not None and previous is not None and self._goes_on(mention, previous):
                 date = previous_date  # "Six people were also reported killed in rebel shelling": that day too
             previous_date = date
