@@ -198,7 +198,8 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     if workers < 1 or timeout <= 0 or max_results < 1:
         raise ServeError(f"expected workers >= 1, timeout > 0 and max_results >= 1; got workers={workers}, "
                          f"timeout={timeout}, max_results={max_results}")
-    resource("static", "index.html")  # a missing page fails here, not on the first visit
+    for page in ("index.html", "sparql.html"):  # a missing page fails here, not on the first visit
+        resource("static", page)
     store_path = Path(store_path)
     lock = hold_lock(store_path)
     pool = WorkerPool(store_path, workers)
