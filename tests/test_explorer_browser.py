@@ -136,6 +136,18 @@ class Page:
             "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))")
         time.sleep(0.3)
 
+    def steady(self, selector: str) -> Any:
+        """The element ``selector`` finds, once it has stopped moving (the timeline settles its window late)."""
+        element, rect = None, None
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            element = self.driver.find_element(By.CSS_SELECTOR, selector)
+            if element.rect == rect:
+                return element
+            rect = element.rect
+            time.sleep(0.4)
+        raise AssertionError(f"{selector} kept moving")
+
     def shown(self) -> set[str]:
         return set(self.js("return kgExplorer.shown.map(e => e.key)"))
 
@@ -265,7 +277,7 @@ def test_the_card_of_the_raqqa_air_strikes_lists_its_articles_and_figures(browse
                                                                           shots: Path) -> None:
     page = Page(browser, server).open("?type=AirStrike&since=2014-11-25&until=2014-11-25")
     assert page.timeline() == {RAQQA_STRIKE}
-    item = browser.find_element(By.CSS_SELECTOR, "#timeline .vis-item.vis-point")  # the one air strike of that day
+    item = page.steady("#timeline .vis-item.vis-point")  # the one air strike of that day
     ActionChains(browser).move_to_element(item).click().perform()
     page.wait("return !document.getElementById('card').hidden && document.querySelector('#card .articles')")
     assert RAQQA_STRIKE in page.js("return location.search")

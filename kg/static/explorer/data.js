@@ -133,6 +133,15 @@ export function buildModel({ events, roles, places, actors }) {
   return new Model(list, byKey, placeMap, actorMap, types);
 }
 
+function spanOf(events) {
+  let [from, to] = [Infinity, -Infinity];
+  for (const e of events) {
+    from = Math.min(from, e.t0);
+    to = Math.max(to, e.t1);
+  }
+  return [from, to];
+}
+
 export class Model {
   constructor(events, byKey, places, actors, types) {
     this.events = events;
@@ -143,10 +152,17 @@ export class Model {
     this.typeCounts = types;
     this._ancestors = new Map();
     this.dated = events.filter((e) => e.t0 !== null);
-    this.extent = null;
-    for (const e of this.dated) {
-      if (!this.extent) this.extent = [e.t0, e.t1];
-      this.extent = [Math.min(this.extent[0], e.t0), Math.max(this.extent[1], e.t1)];
+    this.extent = this.dated.length ? spanOf(this.dated) : null;
+    this.outliers = [];
+    if (this.dated.length >= 50) { // a few misread dates (1984 in a report of 2016) should not squash the rest
+      const starts = this.dated.map((e) => e.t0).sort((a, b) => a - b);
+      const ends = this.dated.map((e) => e.t1).sort((a, b) => a - b);
+      const cut = Math.floor(this.dated.length * 0.002);
+      const core = [starts[cut], ends[ends.length - 1 - cut]];
+      const year = 365 * 86400000;
+      const [from, to] = [core[0] - year, core[1] + year];
+      this.outliers = this.dated.filter((e) => e.t1 < from || e.t0 > to);
+      if (this.outliers.length) this.extent = spanOf(this.dated.filter((e) => e.t1 >= from && e.t0 <= to));
     }
   }
 

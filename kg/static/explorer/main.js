@@ -14,6 +14,7 @@ import { Timings, el, typeColour } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const QUERIES = ["event_summaries", "event_roles", "places", "actors"];
+const PREFETCH_UP_TO = 3000; // events
 
 class Explorer {
   constructor(endpoint, model, loadedIn) {
@@ -41,7 +42,9 @@ class Explorer {
       else this.card.hide();
     });
     this.ready = true;
-    setTimeout(() => this.cardData().catch(() => {}), 200); // the cards' articles, before the first is opened
+    if (this.model.events.length <= PREFETCH_UP_TO) { // the cards' articles, before the first card is opened
+      setTimeout(() => this.cardData().catch(() => {}), 200);
+    } // (more, and reading them would stall the page for a moment while it is used: they wait for the first card)
   }
 
   /** Filter the events and redraw the three views. */

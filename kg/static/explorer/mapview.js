@@ -69,13 +69,22 @@ export class MapView {
         ? { color: "#7d715c", weight: 1.6, fillColor: "#f6f0e2", fillOpacity: 1 }
         : { color: "#a8a08f", weight: 0.8, fillColor: "#eeebe4", fillOpacity: 1 }),
     }).addTo(this.map);
-    const labels = L.layerGroup(geojson.features.filter((f) => f.properties.kind === "governorate").map((f) => {
+    const label = (f) => {
       const [lon, lat] = f.geometry.coordinates;
       return L.marker([lat, lon], { interactive: false, keyboard: false, pane: "basemap",
         icon: L.divIcon({ className: "kg-gov-label", html: `<span>${f.properties.name.replace(/[<>&]/g, "")}</span>`,
           iconSize: null }) });
-    }));
-    const toggle = () => (this.map.getZoom() >= 6 ? labels.addTo(this.map) : labels.remove());
+    };
+    const governorates = geojson.features.filter((f) => f.properties.kind === "governorate");
+    // Syria's governorates from zoom 6, its neighbours' (many, small) from zoom 8
+    const layers = [[6, L.layerGroup(governorates.filter((f) => f.properties.country === "SY").map(label))],
+      [8, L.layerGroup(governorates.filter((f) => f.properties.country !== "SY").map(label))]];
+    const toggle = () => {
+      for (const [zoom, layer] of layers) {
+        if (this.map.getZoom() >= zoom) layer.addTo(this.map);
+        else layer.remove();
+      }
+    };
     this.map.on("zoomend", toggle);
     toggle();
   }

@@ -85,7 +85,7 @@ export class NetworkView {
     const started = performance.now();
     const model = this.app.model;
     const { counts, pairs, members } = network(events, model, { fold });
-    const ranked = [...counts].sort((a, b) => b[1] - a[1] || model.label("actor", a[0]).localeCompare(model.label("actor", b[0])));
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const kept = new Map(ranked.slice(0, top));
     const largest = ranked.length ? ranked[0][1] : 1;
     const labelled = new Set(ranked.slice(0, kept.size <= 60 ? kept.size : 40).map(([id]) => id));

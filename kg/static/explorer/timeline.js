@@ -60,7 +60,8 @@ export class TimelineView {
       content: `<span class="group-swatch" style="background:${typeColour(type)}"></span>${escapeHtml(type)}` })));
     this.timeline = new vis.Timeline(container, this.items, this.groups, {
       stack: true, showCurrentTime: false, orientation: "top", zoomMin: 3 * DAY,
-      min: this.extent[0] - 365 * DAY, max: this.extent[1] + 365 * DAY,
+      min: Math.min(this.extent[0], ...app.model.outliers.map((e) => e.t0)) - 365 * DAY,
+      max: Math.max(this.extent[1], ...app.model.outliers.map((e) => e.t1)) + 365 * DAY,
       margin: { item: { horizontal: 2, vertical: 2 } }, tooltip: { followMouse: true, overflowMethod: "cap" },
       selectable: true, multiselect: false, groupOrder: "order", verticalScroll: true,
       height: `${Math.max(container.clientHeight, 120)}px`,
@@ -112,7 +113,13 @@ export class TimelineView {
     this.context = context.filter((e) => e.t0 !== null);
     this.period = period;
     const undated = context.length - this.context.length;
-    this.undated.textContent = undated ? `${undated} undated event${undated === 1 ? " is" : "s are"} not on the timeline.` : "";
+    const outside = this.context.filter((e) => e.t1 <= this.extent[0] || e.t0 >= this.extent[1]);
+    this.undated.textContent = [
+      undated ? `${undated} undated event${undated === 1 ? " is" : "s are"} not on the timeline.` : "",
+      outside.length ? `${outside.length} dated far from the rest (${outside.slice(0, 3).map((e) => e.date).join(", ")}` +
+        `${outside.length > 3 ? "…" : ""}) ${outside.length === 1 ? "is" : "are"} off the strip; pan the timeline to see ` +
+        `${outside.length === 1 ? "it" : "them"}.` : "",
+    ].filter(Boolean).join(" ");
     const types = new Set(this.app.state.types);
     this.groups.update(this.app.model.types.map((type) => ({ id: type, visible: !types.size || types.has(type) })));
     if (follow) {
@@ -149,17 +156,21 @@ export class TimelineView {
 
   bins(events) {
     let bins = null;
-    for (const [level, unit] of UNITS.entries()) {
+    for (const [level, unit] of UNITS.entries()) { // the finest unit that makes few enough bins
       bins = new Map();
+      const last = unit === "year";
       for (const e of events) {
         const use = UNITS[Math.max(level, PRECISION_UNIT[e.precision] ?? 0)];
         const start = floorTo(e.t0, use);
         const id = `bin:${e.type}:${use}:${start}`;
         let bin = bins.get(id);
-        if (!bin) bins.set(id, bin = { id, group: e.type, start, end: nextOf(start, use), unit: use, count: 0 });
+        if (!bin) {
+          bins.set(id, bin = { id, group: e.type, start, end: nextOf(start, use), unit: use, count: 0 });
+          if (bins.size > MAX_ITEMS && !last) break; // too many already: try the next unit
+        }
         bin.count += 1;
       }
-      if (bins.size <= MAX_ITEMS || unit === "year") break;
+      if (bins.size <= MAX_ITEMS || last) break;
     }
     this.mode = "bins";
     return [...bins.values()].map((b) => ({
