@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= kg-store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test typecheck setup bench eval clean
+.PHONY: run test typecheck setup bench eval vendor clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,10 @@ eval: $(STAMP)
 	  echo; $(BIN)/python ../shared/eval/score.py --gold tests/data/styles/$$s.gold.json --graph $$d/out.nq; \
 	  rm -rf $$d; \
 	done
+
+# the explorer's libraries from the npm registry (pinned, checked), into kg/static/vendor/, and its base map
+vendor: $(STAMP)
+	$(BIN)/python scripts/vendor_static.py
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache

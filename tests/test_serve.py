@@ -405,7 +405,7 @@ def test_service_description(server: SparqlServer) -> None:
 
 
 def test_yasgui_page_and_static_files(server: SparqlServer) -> None:
-    status, headers, body = call(server, "/")
+    status, headers, body = call(server, "/sparql", headers={"Accept": "text/html"})  # a browser's visit; / is the explorer
     assert status == 200 and headers["content-type"].startswith("text/html")
     page = body.decode()
     assert 'src="static/yasgui/yasgui.min.js"' in page and "src=\"http" not in page and "href=\"http" not in page

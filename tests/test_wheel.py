@@ -36,7 +36,9 @@ SEEDS = ROOT / "seeds"
 NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".hypothesis", "*.egg-info",
                                     "build", "dist", "kg-store")
 RESOURCES = ("kg/_ontology/ckg.ttl", "kg/_ontology/shapes.ttl", "kg/_queries/events.rq", "kg/data/actors.toml",
-             "kg/data/places.json.gz", "kg/static/index.html", "kg/static/yasgui/yasgui.min.js", "kg/py.typed")
+             "kg/data/places.json.gz", "kg/static/index.html", "kg/static/yasgui/yasgui.min.js", "kg/py.typed",
+             "kg/static/sparql.html", "kg/static/explorer/main.js", "kg/static/vendor/leaflet/leaflet.js",
+             "kg/static/vendor/leaflet/images/layers.png", "kg/static/vendor/manifest.json", "kg/static/basemap.geojson")
 
 
 def run(command: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -158,6 +160,8 @@ def test_the_installed_kg_answers_as_the_checkout_does(built: tuple[Path, str], 
 
 
 def test_the_installed_query_page_is_served(fresh: Path, elsewhere: Path, env: dict[str, str]) -> None:
-    code = ("from kg.serve import static_reply; r = static_reply('index.html'); "
-            "assert r.status == 200 and b'yasgui' in r.body, r")
+    code = ("from kg.serve import static_reply; r = static_reply('sparql.html'); "
+            "assert r.status == 200 and b'yasgui' in r.body, r; r = static_reply('index.html'); "
+            "assert r.status == 200 and b'explorer/main.js' in r.body, r; "
+            "r = static_reply('vendor/vis-timeline/vis-timeline-graph2d.min.js'); assert r.status == 200, r")
     run([fresh / "bin" / "python", "-c", code], cwd=elsewhere, env=env)

@@ -1,9 +1,11 @@
 """SPARQL over HTTP: a read-only SPARQL 1.1 Protocol endpoint and a query page.
 
 ``serve(store)`` answers queries at ``/sparql`` (also ``/query``) by GET
-``?query=``, form POST and POST ``application/sparql-query``, and serves a
-YASGUI page at ``/`` (vendored in ``kg/static/yasgui``, nothing from a CDN)
-that lists the named queries of ``queries/*.rq``. A query's default graph is
+``?query=``, form POST and POST ``application/sparql-query``, and serves an
+explorer at ``/`` (map, timeline and network of the events, read through
+the endpoint with named queries) and, to a browser visiting ``/sparql``, a
+YASGUI page that lists the named queries of ``queries/*.rq``; their
+libraries are vendored in ``kg/static``, nothing comes from a CDN. A query's default graph is
 the union of all named graphs, unless the query names its dataset (``FROM``,
 ``FROM NAMED``) or the request does (``default-graph-uri``,
 ``named-graph-uri``, which win over the query's); the prefixes of

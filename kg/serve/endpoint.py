@@ -1,6 +1,7 @@
 """The endpoint: HTTP requests to replies, no sockets. ``/sparql`` and ``/query`` answer the SPARQL 1.1
 Protocol (GET ``?query=``, form POST, POST ``application/sparql-query``; a GET with no query gives the Service
-Description), ``/`` is the query page, ``/queries.json`` its listing, ``/static/`` its files.
+Description, and a browser's visit the SPARQL query page), ``/`` is the explorer, ``/queries.json`` the named queries
+the pages read, ``/static/`` their files.
 
 A request may name its dataset with ``default-graph-uri`` and ``named-graph-uri`` (repeated for more graphs):
 the default graph is then the merge of the first and the named graphs are the second, whatever the query's
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 from kg.serve.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_formats, not_acceptable, serialize_graph
 from kg.serve.guard import READ_ONLY
 from kg.serve.messages import Reply, Request, RequestError, text_reply
-from kg.serve.pages import query_listing, static_reply
+from kg.serve.pages import query_listing, sparql_page, static_reply, wants_page
 from kg.serve.pool import DEFAULT_QUEUE_WAIT, WorkerPool
 from kg.serve.running import Job
 from kg.vocab import PREFIXES
@@ -59,7 +60,7 @@ class Endpoint:
             return text_reply(405, f"{request.method} is not allowed here; use {self._allow(route)}",
                               (("Allow", self._allow(route)),))
         if route == "sparql":
-            return self._sparql(request)
+            return sparql_page() if wants_page(request) else self._sparql(request)
         if route == "queries":
             return query_listing(self.queries_dir)
         if route == "page":

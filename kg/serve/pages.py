@@ -1,5 +1,6 @@
-"""The query page: the files under ``kg/static`` (YASGUI, vendored: nothing from a CDN) and the listing of the
-named queries it offers (``/queries.json``), read with ``kg.queries``.
+"""The pages: the files under ``kg/static`` (the explorer at ``/``, YASGUI at ``/sparql`` for a browser, and the
+libraries both use, vendored in the package: nothing from a CDN) and the listing of the named queries they read
+(``/queries.json``), read with ``kg.queries``.
 """
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.queries import list_queries
 from kg.resources import resource_dir
-from kg.serve.messages import Reply, text_reply
+from kg.serve.formats import parse_accept
+from kg.serve.messages import Reply, Request, text_reply
 from kg.vocab import PREFIXES
 
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
     ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".woff": "font/woff",
-    ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8", ".geojson": "application/geo+json",
 }
+_HTML = ("text/html", "application/xhtml+xml")
 
 
 def static_reply(relative: str) -> Reply:
@@ -37,6 +40,30 @@ def static_reply(relative: str) -> Reply:
     return Reply(200, content_type, path.read_bytes(), (("Cache-Control", cache),))
 
 
+def wants_page(request: Request) -> bool:
+    """Whether a request to the SPARQL endpoint is a browser's visit to ``/sparql``: a GET or HEAD with no parameters
+    whose Accept names HTML. Protocol requests (a query, a dataset, a format), clients asking for RDF and ``/query``
+    get the endpoint.
+
+    >>> browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    >>> wants_page(Request("GET", "/sparql", {}, {"Accept": browser}))
+    True
+    >>> wants_page(Request("GET", "/sparql", {"query": ["ASK {}"]}, {"Accept": browser}))
+    False
+    >>> wants_page(Request("GET", "/sparql", {}, {"Accept": "text/turtle, */*;q=0.1"}))
+    False
+    """
+    if request.path != "/sparql" or request.method not in ("GET", "HEAD") or request.params:
+        return False
+    return any(media in _HTML and q > 0 for media, q in parse_accept(request.headers.get("Accept") or ""))
+
+
+def sparql_page() -> Reply:
+    """The SPARQL query page (YASGUI), as ``/sparql`` gives it to a browser; it varies with Accept."""
+    reply = static_reply("sparql.html")
+    return Reply(reply.status, reply.content_type, reply.body, (*reply.headers, ("Vary", "Accept")))
+
+
 def query_listing(directory: Path | None = None) -> Reply:
     """``{"prefixes": {name: iri}, "queries": [{name, summary, text}]}`` of the named queries (those of ``directory``
     when given), for the page; 500 when a query file is broken.
@@ -53,4 +80,4 @@ def query_listing(directory: Path | None = None) -> Reply:
     return Reply(200, "application/json", body.encode(), (("Cache-Control", "no-cache"),))
 
 
-__all__ = ["query_listing", "static_reply"]
+__all__ = ["query_listing", "sparql_page", "static_reply", "wants_page"]

@@ -220,7 +220,8 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     bad = [o for o in origins if o != "*" and origin_of(o) is None]
     if bad:
         raise ServeError(f"--cors: expected an origin such as https://example.org (or *), got {bad[0]!r}")
-    resource("static", "index.html")  # a missing page fails here, not on the first visit
+    for page in ("index.html", "sparql.html"):  # a missing page fails here, not on the first visit
+        resource("static", page)
     store_path = Path(store_path)
     lock = hold_lock(store_path)
     pool = WorkerPool(store_path, workers, slow_per_client=slow_per_client)

@@ -10,6 +10,14 @@
   Yasqe.defaults.prefixCcApi = null;
   Yasgui.defaults.requestConfig.endpoint = endpoint;
 
+  // Results as plain values ("95", not "95"^^xsd:integer): the table's simple view, unless the reader turned it off.
+  const Table = Yasgui.Yasr.plugins.table;
+  const draw = Table.prototype.draw;
+  Table.prototype.draw = function (config) {
+    if (!("compact" in this.persistentConfig) && !(config && "compact" in config)) this.persistentConfig.compact = true;
+    return draw.call(this, config);
+  };
+
   const DEFAULT_QUERY = [
     "# Ten events, newest first.",
     "SELECT ?event ?type ?date WHERE {",
