@@ -13,6 +13,7 @@ import click
 from kg.errors import KgError
 from kg.export import FORMATS as GRAPH_FORMATS
 from kg.export import VIEWS, export_graph
+from kg.limits import MAX_CHARS
 from kg.queries import RESULT_FORMATS, describe_queries, format_result, run_query
 from kg.store import EXPORT_FORMATS, GraphStore, default_store_path
 
@@ -48,8 +49,11 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--columns", help="CSV layout other than FA-KES: field=column pairs, e.g. id=uid,text=body,published=date.")
+@click.option("--max-chars", type=click.IntRange(1, 1_000_000), default=MAX_CHARS, show_default=True,
+              help="Longest article text; a longer one is cut at the end of a sentence, with a warning.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, progress: bool | None) -> None:
+def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, max_chars: int,
+          progress: bool | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
     from kg.build import build as run_build
 
@@ -57,7 +61,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None,
     try:
         store = GraphStore.open(store_path or default_store_path())
         try:
-            report = run_build(list(paths), store=store, columns=mapping, progress=progress,
+            report = run_build(list(paths), store=store, columns=mapping, max_chars=max_chars, progress=progress,
                                on_problem=lambda p: click.echo(f"kg: {p}", err=True))
             counts = store.counts()
         finally:
