@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from kg.errors import QueryError
+from kg.limits import MAX_CHARS
 from kg.queries import Parameter, find, label_of, resolve, run_query, to_term
 from kg.store import GraphStore
 
@@ -198,16 +199,17 @@ class KnowledgeGraph:
     # --- building
 
     def build(self, paths: str | Path | Sequence[str | Path], *, columns: dict[str, str] | None = None,
-              progress: bool = False) -> BuildReport:
+              max_chars: int = MAX_CHARS, progress: bool = False) -> BuildReport:
         """Read the articles under ``paths`` (files, folders, CSV, JSONL, HTML) into the graph.
 
-        Unchanged articles are skipped; see ``kg.build.build``. Needs the spaCy model.
+        Unchanged articles are skipped, a text longer than ``max_chars`` is cut at the end of a sentence, and
+        an input that cannot be built is a problem in the report; see ``kg.build.build``. Needs the spaCy model.
         """
         from kg.build import build
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        return build(list(paths), store=self.store, columns=columns, progress=progress)
+        return build(list(paths), store=self.store, columns=columns, max_chars=max_chars, progress=progress)
 
     def stats(self) -> dict[str, int]:
         """Counts of articles, actors, people, places, events (also by type) and quads."""
