@@ -8,21 +8,30 @@ interrupted leaves every article fully in the store or absent, and raises
 :class:`BuildInterrupted`; running it again completes it. When the articles
 are written, resolution (:mod:`kg.canonical`) makes the canonical layer follow
 them, in one more transaction that writes only what changed.
+
+One article's failure costs only that article: an unexpected error while it is
+read, cleaned, parsed (a spaCy batch that fails is parsed again one text at a
+time, so only the bad text fails), extracted or written becomes one
+:class:`ReadProblem` naming it and the stage, and the build goes on.
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.tokens import Doc
 from tqdm import tqdm
 
 from kg.canonical import resolve_store
 from kg.claims import article_record
-from kg.errors import KgError
+from kg.errors import KgError, StoreError
 from kg.extraction import analysed_text
 from kg.iris import content_hash
+from kg.limits import MAX_CHARS, MAX_TITLE_CHARS
 from kg.nlp import load_pipeline
 from kg.rdf import article_quads
 from kg.reading import Article, ReadProblem, read_articles
@@ -55,23 +64,54 @@ class BuildReport:
         return self.added + self.replaced + self.unchanged
 
 
-def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore, report: BuildReport,
-                      on_problem: Callable[[ReadProblem], None]) -> Iterator[tuple[str, tuple[Article, str, bool]]]:
-    """Articles whose content differs from the store's, as (text, (article, hash, existed)) for nlp.pipe."""
+Pending = tuple[Article, str, bool]  # an article to build, its content hash, whether the store holds it already
+
+
+def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore,
+                      problem: Callable[[ReadProblem], None], report: BuildReport) -> Iterator[tuple[str, Pending]]:
+    """Articles whose content differs from the store's, as (text to parse, (article, hash, existed))."""
     for item in items:
         if isinstance(item, ReadProblem):
-            report.problems.append(item)
-            on_problem(item)
+            problem(item)
             continue
-        digest = content_hash(_fingerprint(item))
-        stored = store.article_hash(item.id)
+        try:
+            digest = content_hash(_fingerprint(item))
+            stored = store.article_hash(item.id)
+            text = analysed_text(item)
+        except Exception as exc:  # one article's failure never costs the others
+            problem(ReadProblem.failed(item.origin or item.id, "reading", exc))
+            continue
         if stored == digest:
             report.unchanged += 1
             continue
-        yield analysed_text(item), (item, digest, stored is not None)
+        yield text, (item, digest, stored is not None)
 
 
-def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None) -> Iterator[Article | ReadProblem]:
+def _batches(items: Iterable[tuple[str, Pending]], size: int) -> Iterator[list[tuple[str, Pending]]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _parsed(nlp: Language, batch: list[tuple[str, Pending]]) -> Iterator[tuple[Pending, Doc | Exception]]:
+    """Each text of ``batch`` parsed, or the error it raised.
+
+    A batch is parsed as one; if that fails, each text is parsed again on its own, so that only the bad one fails.
+    """
+    try:
+        docs = list(nlp.pipe([text for text, _ in batch], batch_size=len(batch)))
+    except Exception:
+        for text, pending in batch:
+            try:
+                yield pending, nlp(text)
+            except Exception as exc:
+                yield pending, exc
+        return
+    yield from zip((pending for _, pending in batch), docs)
+
+
+def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None,
+                     max_chars: int) -> Iterator[Article | ReadProblem]:
     """Every item read, less any article that a later one with the same id replaces.
 
     Without this, the earlier article would be written and then overwritten, and a
@@ -80,11 +120,12 @@ def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None
     the corpus: reading costs little beside the language processing.
     """
     last: dict[str, int] = {}
-    articles = (item for item in read_articles(paths, columns=columns) if isinstance(item, Article))
+    articles = (item for item in read_articles(paths, columns=columns, max_chars=max_chars)
+                if isinstance(item, Article))
     for n, article in enumerate(articles):
         last[article.id] = n
     n = -1
-    for item in read_articles(paths, columns=columns):
+    for item in read_articles(paths, columns=columns, max_chars=max_chars):
         if isinstance(item, Article):
             n += 1
             if last.get(item.id) != n:
@@ -99,22 +140,31 @@ def _fingerprint(article: Article) -> str:
 
 
 def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, str] | None = None,
-          progress: bool | None = None, on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
+          max_chars: int = MAX_CHARS, progress: bool | None = None,
+          on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
     """Read every article under ``paths`` and write each one's graph to ``store``.
 
     Args:
         paths: files and folders to read (see ``kg.reading``).
         store: the store to write to.
         columns: CSV column mapping for layouts other than FA-KES.
+        max_chars: the longest article text; a longer one is cut at the end of a sentence, with a warning.
         progress: show a progress bar on stderr; default: when stderr is a terminal.
         on_problem: called with each input problem as it is met (default: ignore; all are in the report).
 
     Raises:
         BuildInterrupted: on KeyboardInterrupt; every article is then fully in the store or absent.
+        StoreError: the store cannot be written.
     """
     report = BuildReport()
+    seen = on_problem or (lambda problem: None)
+
+    def problem(item: ReadProblem) -> None:
+        report.problems.append(item)
+        seen(item)
+
     try:
-        return _build(paths, store, columns, progress, on_problem or (lambda problem: None), report)
+        return _build(paths, store, columns, max_chars, progress, problem, report)
     except KeyboardInterrupt:
         try:
             resolve_store(store)  # the canonical layer follows the articles written so far
@@ -124,30 +174,47 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
                                f"complete; run the same build again to finish it") from None
 
 
-def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, str] | None, progress: bool | None,
-           on_problem: Callable[[ReadProblem], None], report: BuildReport) -> BuildReport:
+def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, str] | None, max_chars: int,
+           progress: bool | None, problem: Callable[[ReadProblem], None], report: BuildReport) -> BuildReport:
     show = sys.stderr.isatty() if progress is None else progress
     nlp = load_pipeline()
-    items = _last_of_each_id(paths, columns)
-    pending = _changed_articles(items, store, report, on_problem)
+    nlp.max_length = max(nlp.max_length, max_chars + MAX_TITLE_CHARS + 2)  # the title, a blank line, the text
+    items = _last_of_each_id(paths, columns, max_chars)
+    pending = _changed_articles(items, store, problem, report)
     bar = tqdm(desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
     try:
-        for doc, (article, digest, existed) in nlp.pipe(pending, as_tuples=True, batch_size=BATCH_SIZE):
-            try:
-                record = article_record(article, doc, digest)
-            except Exception as err:  # one article's failure never costs the others
-                problem = ReadProblem(article.origin or article.id, f"not built: {type(err).__name__}: {err}")
-                report.problems.append(problem)
-                on_problem(problem)
-                continue
-            graph, own, shared = article_quads(record)
-            store.replace_graph(graph, own, shared)
-            if existed:
-                report.replaced += 1
-            else:
-                report.added += 1
-            bar.update(1)
+        for batch in _batches(pending, BATCH_SIZE):
+            for (article, digest, existed), doc in _parsed(nlp, batch):
+                if not _write(article, doc, digest, store, problem):
+                    continue
+                if existed:
+                    report.replaced += 1
+                else:
+                    report.added += 1
+                bar.update(1)
     finally:
         bar.close()
     report.resolved = resolve_store(store)
     return report
+
+
+def _write(article: Article, doc: Doc | Exception, digest: str, store: GraphStore,
+           problem: Callable[[ReadProblem], None]) -> bool:
+    """Extract what ``doc`` says and write it as the article's graph, in one transaction; False if it failed."""
+    origin = article.origin or article.id
+    if isinstance(doc, Exception):
+        problem(ReadProblem.failed(origin, "nlp", doc))
+        return False
+    try:
+        record = article_record(article, doc, digest)
+    except Exception as exc:  # one article's failure never costs the others
+        problem(ReadProblem.failed(origin, "extraction", exc))
+        return False
+    try:
+        store.replace_graph(*article_quads(record))
+    except StoreError:
+        raise  # the store cannot be written: no article can be
+    except Exception as exc:
+        problem(ReadProblem.failed(origin, "writing", exc))
+        return False
+    return True

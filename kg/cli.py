@@ -18,6 +18,7 @@ from kg.errors import KgError
 from kg.export import FORMATS as GRAPH_FORMATS
 from kg.export import VIEWS
 from kg.graph import KnowledgeGraph
+from kg.limits import MAX_CHARS
 from kg.queries import LISTING_FORMATS, RESULT_FORMATS, describe_queries, format_result
 from kg.store import EXPORT_FORMATS, Stats, default_store_path
 
@@ -78,12 +79,15 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--columns", help="CSV layout other than FA-KES: field=column pairs, e.g. id=uid,text=body,published=date.")
+@click.option("--max-chars", type=click.IntRange(1, 1_000_000), default=MAX_CHARS, show_default=True,
+              help="Longest article text; a longer one is cut at the end of a sentence, with a warning.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, progress: bool | None) -> None:
+def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, max_chars: int,
+          progress: bool | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
     with KnowledgeGraph.open(store_path or default_store_path()) as graph:
-        report = graph.build(list(paths), columns=mapping, progress=progress,
+        report = graph.build(list(paths), columns=mapping, max_chars=max_chars, progress=progress,
                              on_problem=lambda p: click.echo(f"kg: {p}", err=True))
         counts = graph.stats()
     click.echo(f"{report.articles} articles ({report.added} added, {report.replaced} replaced, "

@@ -43,11 +43,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Cleaned", "clean_text", "clean_title", "dateline_date", "normalise", "parse_date"]
+__all__ = ["Cleaned", "clean_text", "clean_title", "cut_at_sentence", "dateline_date", "normalise", "parse_date"]
 
 # --------------------------------------------------------------------------- dates
 
@@ -315,15 +316,25 @@ _LOST_QUOTE = re.compile(r"\ufffd[_\ufffd]")
 _CONTROLS = {c: None for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)}
 """Control characters, which no article text holds (and which ``str.strip`` takes for spaces)."""
 
+PUNCTUATION_RUN = 32
+"""The longest run of characters other than letters, digits and spaces that text keeps whole."""
+PUNCTUATION_RUN_KEPT = 3
+_PUNCTUATION_RUN = re.compile(rf"(?:[^\w\s]|_){{{PUNCTUATION_RUN + 1},}}")
+
 
 def normalise(text: str) -> str:
     """Line endings to ``\\n``, no trailing or doubled spaces, no more than one blank line in a row.
 
     Punctuation that a bad conversion turned into U+FFFD pairs (as in FA-KES)
-    is restored as a plain apostrophe, dash or quote.
+    is restored as a plain apostrophe, dash or quote. A run of more than
+    ``PUNCTUATION_RUN`` characters that are neither letters, digits nor spaces
+    (``****``, ``](](``, ``====``) is cut to its first ``PUNCTUATION_RUN_KEPT``:
+    no article needs it, and spaCy's tokenizer takes time quadratic in its length.
 
     >>> normalise("Raqa\\r\\n\\r\\n\\r\\nSyria\\u00a0 said.  \\r")
     'Raqa\\n\\nSyria said.'
+    >>> normalise("Rebels " + "*" * 8000 + " fled.")
+    'Rebels *** fled.'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0xA0: " ", 0x2007: " ", 0x202F: " ", 0xFEFF: None, 0x200B: None, 0x200E: None,
@@ -331,6 +342,7 @@ def normalise(text: str) -> str:
                            0x85: "\n", **_CONTROLS})
     if "\ufffd" in text:
         text = _LOST_QUOTE.sub('"', _LOST_DASH.sub("–", _LOST_APOSTROPHE.sub("'", text)))
+    text = _PUNCTUATION_RUN.sub(lambda m: m.group()[:PUNCTUATION_RUN_KEPT], text)
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -366,13 +378,29 @@ _RELATED = re.compile(
 _TRAILING_ELLIPSIS = re.compile(r"(?<=[.!?])\s*(?:\.{3}|…)\s*$|\s*[|•·–—-]\s*$")
 
 
-def _sentences(paragraph: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_BREAK.finditer(paragraph):
+def _sentences(paragraph: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """The spans of the sentences in ``paragraph[:stop]``, from ``start`` (the start of one) on."""
+    stop = len(paragraph) if stop is None else stop
+    spans = []
+    for m in _SENTENCE_BREAK.finditer(paragraph, start, stop):
         spans.append((start, m.start()))
         start = m.end()
-    spans.append((start, len(paragraph)))
+    spans.append((start, stop))
     return [(s, e) for s, e in spans if paragraph[s:e].strip()]
+
+
+_BREAK_REACH = 256
+"""More than a sentence break looks ahead of itself (in normalised text, runs of punctuation are short)."""
+
+
+def _sentences_before(paragraph: str, spans: list[tuple[int, int]], stop: int) -> list[tuple[int, int]]:
+    """``_sentences(paragraph[:stop])``, given ``spans`` of a longer prefix (changed in place): only its last
+    part is split again."""
+    while spans and spans[-1][0] > stop - _BREAK_REACH:
+        spans.pop()
+    start = spans.pop()[0] if spans else 0
+    spans.extend(_sentences(paragraph, start, stop))
+    return spans
 
 
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|tells|reported|reports|according|quoted|cited|added)\b", re.I)
@@ -440,14 +468,27 @@ def _drop_embedded_posts(paragraph: str) -> str:
 
 
 def _pop_furniture_sentences(paragraph: str, outlet: str | None) -> str:
-    while True:
-        spans = _sentences(paragraph)
-        if len(spans) <= 1:
-            return paragraph
-        start, end = spans[-1]
-        if not _is_furniture_sentence(paragraph[start:end], outlet):
-            return paragraph
-        paragraph = _TRAILING_ELLIPSIS.sub("", paragraph[:start].rstrip()).rstrip()
+    """``paragraph`` less the furniture sentences it ends with (each cut, then the rest split again)."""
+    spans, end = _sentences(paragraph), len(paragraph)
+    while len(spans) > 1:
+        start, stop = spans[-1]
+        if not _is_furniture_sentence(paragraph[start:stop], outlet):
+            break
+        end = _end_before(paragraph, start)
+        spans = _sentences_before(paragraph, spans, end)
+    return paragraph[:end]
+
+
+def _end_before(paragraph: str, start: int) -> int:
+    """Where ``paragraph[:start]`` ends once trailing spaces, an ellipsis or a separator are off."""
+    while start and paragraph[start - 1].isspace():
+        start -= 1
+    m = _TRAILING_ELLIPSIS.search(paragraph, max(0, start - _BREAK_REACH), start)
+    if m:
+        start = m.start()
+    while start and paragraph[start - 1].isspace():
+        start -= 1
+    return start
 
 
 def _is_strong_prose(s: str) -> bool:
@@ -518,6 +559,30 @@ def _start_at_title(paragraph: str, title: str | None) -> int:
     return start
 
 
+_SENTENCE_END_IN_TEXT = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)|(?=\n)")
+
+
+def cut_at_sentence(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at the end of a sentence or line when one is in its second half.
+
+    Else it is cut at a space, else exactly at ``limit``.
+
+    >>> cut_at_sentence("Rebels took Mare. Troops shelled Homs on Monday.", 30)
+    'Rebels took Mare.'
+    >>> cut_at_sentence("a" * 10, 4)
+    'aaaa'
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]  # a sentence may end just at the limit
+    end = max((m.end() for m in _SENTENCE_END_IN_TEXT.finditer(head) if m.end() <= limit), default=0)
+    if end < limit // 2:
+        end = max(head.rfind(" ", 0, limit + 1), head.rfind("\n", 0, limit + 1))
+    if end < limit // 2:
+        end = limit
+    return text[:end].rstrip()
+
+
 # --------------------------------------------------------------------------- whole texts
 
 
@@ -564,50 +629,68 @@ def _names(text: str) -> set[str]:
     return found
 
 
-def _mostly_unrelated(blocks: list[str], before: list[str]) -> bool:
-    """Do most of ``blocks`` name nothing that the text ``before`` them names (other stories, not this one)?"""
-    if not blocks:
-        return True
-    context = _names("\n".join(before))
-    related = sum(1 for block in blocks if _names(block) & context)
-    return related < len(blocks) / 2
+class _Page:
+    """The lines of one text and what the rules for where an article ends ask of them, worked out once.
 
-
-def _is_junk_tail(lines: list[str], before: list[str]) -> bool:
-    """Is this what follows an article (prompts, other stories' headlines), rather than more of the article?
-
-    Headlines that share names with the article (``before``) are its own
-    subheads or questions, not other stories.
+    Each rule looks at the lines after a line and at the names said before it; worked out afresh for every
+    line, that made cleaning quadratic in the length of the text.
     """
-    lines = [line for line in lines if line]
-    if not lines:
-        return True
-    if not any(_is_prose(line) and not _is_title_like(line) for line in lines):
-        return True
-    titles = [line for line in lines if _is_title_like(line) and not _is_credit(line)]
-    return len(titles) / len(lines) >= 0.4 and _mostly_unrelated(titles, before)
 
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        names = [_names(line) for line in lines]
+        first: dict[str, int] = {}  # name -> the first line that names it
+        for i, found in enumerate(names):
+            for name in found:
+                first.setdefault(name, i)
+        self.named_from = [min((first[name] for name in found), default=len(lines)) for found in names]
+        self.title_like = [bool(line) and _is_title_like(line) for line in lines]
+        self.titles = [i for i, line in enumerate(lines) if self.title_like[i] and not _is_credit(line)]
+        self.filled, self.body = [0], [0]  # before each line: lines with text, and prose that is no headline
+        for line, title_like in zip(lines, self.title_like):
+            self.filled.append(self.filled[-1] + bool(line))
+            self.body.append(self.body[-1] + (bool(line) and not title_like and _is_prose(line)))
 
-def _teaser_list_start(lines: list[str], kinds: list[str], lo: int) -> int | None:
-    """Start of a list of other stories (headline + one-sentence teaser, 3 or more) running to the end."""
-    idx = [i for i in range(lo, len(lines)) if lines[i]]
-    for pos, i in enumerate(idx):
-        if not _is_title_like(lines[i]):
-            continue
-        pairs: list[str] = []
-        p = pos
-        while p + 1 < len(idx):
-            title, teaser = lines[idx[p]], lines[idx[p + 1]]
-            if not (_is_title_like(title) and kinds[idx[p + 1]] == _PROSE and not _is_title_like(teaser)
-                    and len(teaser.split()) <= 60 and len(_sentences(teaser)) <= 2):
-                break
-            pairs.append(f"{title}\n{teaser}")
-            p += 2
-        if len(pairs) < 3:
-            continue
-        if _mostly_unrelated(pairs, lines[:i]) and (p >= len(idx) or _is_junk_tail(lines[idx[p]:], lines[:i])):
-            return i
-    return None
+    def mostly_unrelated(self, blocks: list[tuple[int, ...]], before: int) -> bool:
+        """Do most of ``blocks`` (each some lines) name nothing that the lines before line ``before`` name?"""
+        related = 0
+        for block in blocks:
+            related += min(self.named_from[i] for i in block) < before
+            if related >= len(blocks) / 2:
+                return False
+        return True
+
+    def is_junk_tail(self, start: int, before: int, stop: int | None = None) -> bool:
+        """Are lines ``start`` to ``stop`` what follows an article (prompts, other stories' headlines)?
+
+        Headlines that share names with the article (the lines before line ``before``) are its own
+        subheads or questions, not other stories.
+        """
+        stop = len(self.lines) if stop is None else stop
+        filled = self.filled[stop] - self.filled[start]
+        if not filled or self.body[stop] == self.body[start]:
+            return True
+        titles = self.titles[bisect_left(self.titles, start):bisect_left(self.titles, stop)]
+        return len(titles) / filled >= 0.4 and self.mostly_unrelated([(i,) for i in titles], before)
+
+    def teaser_list_start(self, kinds: list[str], lo: int, stop: int) -> int | None:
+        """Start of a list of other stories (headline + one-sentence teaser, 3 or more) running to ``stop``."""
+        lines = self.lines
+        idx = [i for i in range(lo, stop) if lines[i]]
+        pairs = [0] * (len(idx) + 2)  # how many headline + teaser pairs follow one another from each line on
+        for p in range(len(idx) - 2, -1, -1):
+            title, teaser = idx[p], idx[p + 1]
+            if (self.title_like[title] and kinds[teaser] == _PROSE and not self.title_like[teaser]
+                    and len(lines[teaser].split()) <= 60 and len(_sentences(lines[teaser])) <= 2):
+                pairs[p] = 1 + pairs[p + 2]
+        for pos, i in enumerate(idx):
+            if not self.title_like[i] or pairs[pos] < 3:
+                continue
+            p = pos + 2 * pairs[pos]
+            if (self.mostly_unrelated([(idx[q], idx[q + 1]) for q in range(pos, p, 2)], i)
+                    and (p >= len(idx) or self.is_junk_tail(idx[p], i, stop))):
+                return i
+        return None
 
 
 def clean_text(text: str, *, title: str | None = None, source: str | None = None) -> Cleaned:
@@ -629,11 +712,12 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
     """
     lines = _join_broken_lines(normalise(text).split("\n"))
     kinds = [_kind(line) for line in lines]
+    page = _Page(lines)
     body = next((i for i, k in enumerate(kinds) if k == _PROSE), None)
     if body is not None:  # deep inside the body, a short line with a date is a subhead, not a dateline
         opening = [i for i in range(body, len(lines)) if lines[i]][:4]
         for i in range(opening[-1] + 1, len(lines)):
-            if kinds[i] == _DATE and not _is_junk_tail(lines[i + 1:], lines[:i]):
+            if kinds[i] == _DATE and not page.is_junk_tail(i + 1, i):
                 kinds[i] = _SHORT
     if body is None:  # no sentence at all: keep what is not obviously furniture
         kept = [line for line, k in zip(lines, kinds) if k in (_SHORT, _BLANK) and not _is_junk_line(line)]
@@ -644,10 +728,10 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
     end = len(lines)
     for i in range(body + 1, len(lines)):
         if (kinds[i] in (_DATE, _CREDIT) or kinds[i] == _SHORT and _is_junk_line(lines[i])) \
-                and _is_junk_tail(lines[i + 1:], lines[:i]):
+                and page.is_junk_tail(i + 1, i):
             end = i
             break
-    teasers = _teaser_list_start(lines[:end], kinds[:end], body + 1)
+    teasers = page.teaser_list_start(kinds, body + 1, end)
     if teasers is not None:
         end = teasers
 
@@ -681,7 +765,8 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
             # the headline: the longest headline-like line before the first sentence
             head = [line for line in kept[:next(i for i, line in enumerate(kept) if _kind(line) == _PROSE)]
                     if _is_title_like(line)]
-            headline = _HEAD_PREFIX.sub("", max(head, key=lambda line: len(line.split()))).strip() or None
+            if head:  # none when the first line is both headline-shaped and prose (20-25 words, no full stop)
+                headline = _HEAD_PREFIX.sub("", max(head, key=lambda line: len(line.split()))).strip() or None
         elif _kind(kept[first]) == _PROSE:
             cut = _start_at_title(kept[first], title)
             lead_end, lead_date = _leading_dateline(kept[first])

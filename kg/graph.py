@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO, Self
 
 from kg.errors import ExportError, QueryError
+from kg.limits import MAX_CHARS
 from kg.queries import Parameter, QueryResult, find, label_of, resolve, run_query, to_term
 from kg.store import EXPORT_FORMATS, GraphStore, Stats, internal_query
 
@@ -143,17 +144,20 @@ class KnowledgeGraph:
     # --- building
 
     def build(self, paths: str | Path | Sequence[str | Path], *, columns: dict[str, str] | None = None,
-              progress: bool | None = False, on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
+              max_chars: int = MAX_CHARS, progress: bool | None = False,
+              on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
         """Read the articles under ``paths`` (files, folders, CSV, JSONL, HTML) into the graph.
 
-        Unchanged articles are skipped; ``on_problem`` hears of each input skipped or read with a warning
-        (see ``kg.build.build``). Needs the spaCy model.
+        Unchanged articles are skipped, a text longer than ``max_chars`` is cut at the end of a sentence, and an
+        input that cannot be built is a problem in the report; ``on_problem`` hears of each input skipped or read
+        with a warning (see ``kg.build.build``). Needs the spaCy model.
         """
         from kg.build import build
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        return build(list(paths), store=self.store, columns=columns, progress=progress, on_problem=on_problem)
+        return build(list(paths), store=self.store, columns=columns, max_chars=max_chars, progress=progress,
+                     on_problem=on_problem)
 
     def stats(self) -> Stats:
         """Counts of articles, actors, people, places, events (also by type) and quads; ``stats["events"]`` works too.

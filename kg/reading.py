@@ -30,7 +30,14 @@ furniture and finds a dateline. The publication date comes from metadata
 first, then from the text's dateline, else it is None.
 
 Problems have origin ``path`` or ``path:line`` (CSV, JSONL, metadata.csv) or
-``path[i]`` (the i-th record of a JSON list). A repeated id is not an error:
+``path[i]`` (the i-th record of a JSON list).
+
+Hostile input costs only itself (see :mod:`kg.limits`): only regular files are
+read (a FIFO or device is refused unopened); a text longer than ``max_chars``
+is cut at the end of a sentence, with a warning; JSON nested deeper than
+``MAX_JSON_DEPTH`` is refused; lone surrogates and file names that are not
+UTF-8 become U+FFFD, with a warning; an unexpected error while reading or
+cleaning one file or record skips only it, naming the stage. A repeated id is not an error:
 the builder stores articles by id, so the later article replaces the earlier
 one, and a warning (``skipped=False``) naming both origins comes just before
 the later article.
@@ -50,7 +57,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import InputError
-from kg.furniture import clean_text, clean_title, parse_date
+from kg.furniture import clean_text, clean_title, cut_at_sentence, parse_date
+from kg.limits import (FILE_BYTES_PER_CHAR, MAX_CHARS, MAX_ID_CHARS, MAX_JSON_DEPTH, MAX_TITLE_CHARS,
+                       RAW_CHARS_PER_CHAR, display_path, file_id, json_depth, open_regular, valid_unicode)
 
 __all__ = ["Article", "ReadProblem", "read_articles", "FIELDS", "SUFFIXES"]
 
@@ -96,11 +105,32 @@ class ReadProblem:
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
 
+    @classmethod
+    def failed(cls, origin: str, stage: str, exc: BaseException) -> ReadProblem:
+        """An input skipped because ``stage`` (reading, cleaning, nlp, extraction, writing) raised ``exc``.
+
+        >>> print(ReadProblem.failed("a.txt:3", "nlp", ValueError("[E088] Text of length 1200000 exceeds...")))
+        a.txt:3: not built, nlp failed: ValueError: [E088] Text of length 1200000 exceeds...
+        """
+        message = _one_line(exc)
+        if len(message) > 300:
+            message = message[:300] + "..."
+        return cls(origin, valid_unicode(f"not built, {stage} failed: {type(exc).__name__}: {message}"))
+
 
 Item = Article | ReadProblem
 
 
-def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None = None) -> Iterator[Item]:
+@dataclass(frozen=True)
+class _Options:
+    """How to read: the CSV column mapping, and the longest text an article may have."""
+
+    columns: dict[str, str] | None = None
+    max_chars: int = MAX_CHARS
+
+
+def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None = None,
+                  max_chars: int = MAX_CHARS) -> Iterator[Item]:
     """Yield every article found under ``paths``, and a ReadProblem for whatever is skipped.
 
     Args:
@@ -108,9 +138,10 @@ def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None
         columns: for CSV files, our field name -> CSV column name, e.g.
             ``{"id": "doc", "text": "body"}``; fields not given default to
             columns of the same name.
+        max_chars: the longest article text; a longer one is cut at the end of a sentence, with a warning.
 
     Raises:
-        InputError: if ``columns`` names a field we do not have (checked at once).
+        InputError: if ``columns`` names a field we do not have, or ``max_chars`` is not positive (checked at once).
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -127,7 +158,9 @@ def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return _warn_duplicates(_read_all(list(paths), _check_columns(columns)))
+    if max_chars < 1:
+        raise InputError(f"max_chars must be a positive number of characters, got {max_chars}")
+    return _warn_duplicates(_read_all(list(paths), _Options(_check_columns(columns), max_chars)))
 
 
 def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -160,23 +193,23 @@ def _one_line(exc: BaseException | str) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _read_all(paths: list[Path | str], columns: dict[str, str] | None) -> Iterator[Item]:
+def _read_all(paths: list[Path | str], options: _Options) -> Iterator[Item]:
     for raw in paths:
         path = Path(raw)
         try:
             is_dir, exists = path.is_dir(), path.exists()
-        except OSError as exc:
-            yield ReadProblem(str(path), f"cannot read: {_one_line(exc)}")
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            yield ReadProblem(display_path(path), f"cannot read: {_one_line(exc)}")
             continue
         if is_dir:
-            yield from _read_folder(path, columns)
+            yield from _read_folder(path, options)
         elif not exists:
-            yield ReadProblem(str(path), "no such file or folder")
+            yield ReadProblem(display_path(path), "no such file or folder")
         elif path.name.lower() == METADATA_NAME:
-            yield ReadProblem(str(path), "metadata.csv holds metadata for the files in its folder, not articles; "
-                                         "give the folder instead")
+            yield ReadProblem(display_path(path), "metadata.csv holds metadata for the files in its folder, not "
+                                                  "articles; give the folder instead")
         else:
-            yield from _read_file(path, columns, None)
+            yield from _read_file(path, options, None)
 
 
 # --------------------------------------------------------------------------- folders and metadata.csv
@@ -237,7 +270,7 @@ def _load_metadata(path: Path, problems: list[ReadProblem]) -> dict[str, _Meta]:
     """The rows of one metadata.csv by id (empty if there is none); problems are appended to ``problems``."""
     if not path.is_file():
         return {}
-    origin = str(path)
+    origin = display_path(path)
     text = _read_whole_text(path, problems)
     if text is None:
         return {}
@@ -280,7 +313,7 @@ def _load_metadata(path: Path, problems: list[ReadProblem]) -> dict[str, _Meta]:
         if values.get("published"):
             published = parse_date(values["published"])
             if published is None:
-                problems.append(ReadProblem(where, f"bad published date {values['published']!r} for {key!r} "
+                problems.append(ReadProblem(where, f"bad published date {values['published'][:80]!r} for {key!r} "
                                                    f"(expected YYYY-MM-DD); using the date in the text, if any",
                                             skipped=False))
         if key in table:
@@ -291,21 +324,25 @@ def _load_metadata(path: Path, problems: list[ReadProblem]) -> dict[str, _Meta]:
     return table
 
 
-def _read_folder(root: Path, columns: dict[str, str] | None) -> Iterator[Item]:
+def _read_folder(root: Path, options: _Options) -> Iterator[Item]:
     errors: list[OSError] = []
     files = [p for p in _walk(root, errors) if p.name.lower() != METADATA_NAME]
     for error in errors:
-        yield ReadProblem(str(error.filename or root), f"cannot read folder: {_one_line(error)}")
+        yield ReadProblem(display_path(error.filename or root), f"cannot read folder: {_one_line(error)}")
     if not files and not errors:
-        yield ReadProblem(str(root), f"no article files in folder (looked for {', '.join(SUFFIXES)})")
+        yield ReadProblem(display_path(root), f"no article files in folder (looked for {', '.join(SUFFIXES)})")
     metadata = _FolderMetadata(root)
     for path in files:
-        meta = None
-        if path.suffix.lower() in _TEXT_SUFFIXES + _HTML_SUFFIXES:
-            meta, problems = metadata.lookup(path)
-            yield from problems
-        yield from _read_file(path, columns, meta)
+        yield from _isolated(_read_in_folder(path, metadata, options), display_path(path), "reading")
     yield from metadata.unused()
+
+
+def _read_in_folder(path: Path, metadata: _FolderMetadata, options: _Options) -> Iterator[Item]:
+    meta = None
+    if path.suffix.lower() in _TEXT_SUFFIXES + _HTML_SUFFIXES:
+        meta, problems = metadata.lookup(path)
+        yield from problems
+    yield from _read_file(path, options, meta)
 
 
 # --------------------------------------------------------------------------- bytes and text
@@ -334,24 +371,31 @@ def _decode(data: bytes, origin: str) -> tuple[str, ReadProblem | None]:
             skipped=False)
 
 
-def _read_whole_bytes(path: Path, problems: list[ReadProblem]) -> bytes | None:
+def _read_whole_bytes(path: Path, problems: list[ReadProblem], limit: int | None = None) -> bytes | None:
+    """The bytes of a regular file (its first ``limit``, cut at a line break, with a warning), or None."""
+    origin = display_path(path)
     try:
-        data = path.read_bytes()
+        with open_regular(path) as stream:
+            data = stream.read(-1 if limit is None else limit + 1)
     except OSError as exc:
-        problems.append(ReadProblem(str(path), f"cannot read: {_one_line(exc)}"))
+        problems.append(ReadProblem(origin, f"cannot read: {_one_line(exc)}"))
         return None
-    problem = _check_bytes(data, str(path))
+    if limit is not None and len(data) > limit:
+        data = data[:data.rfind(b"\n", 0, limit) + 1 or limit]
+        problems.append(ReadProblem(origin, f"larger than {limit} bytes ({FILE_BYTES_PER_CHAR} x --max-chars); "
+                                            f"only the first {len(data)} read", skipped=False))
+    problem = _check_bytes(data, origin)
     if problem:
         problems.append(problem)
         return None
     return data
 
 
-def _read_whole_text(path: Path, problems: list[ReadProblem]) -> str | None:
-    data = _read_whole_bytes(path, problems)
+def _read_whole_text(path: Path, problems: list[ReadProblem], limit: int | None = None) -> str | None:
+    data = _read_whole_bytes(path, problems, limit)
     if data is None:
         return None
-    text, warning = _decode(data, str(path))
+    text, warning = _decode(data, display_path(path))
     if warning:
         problems.append(warning)
     return text
@@ -395,9 +439,9 @@ class _Lines:
 
 def _open_stream(path: Path) -> tuple[BinaryIO | None, ReadProblem | None]:
     """Open a file to stream it, after checking that it is neither empty nor binary."""
-    origin = str(path)
+    origin = display_path(path)
     try:
-        stream = path.open("rb")
+        stream = open_regular(path)
     except OSError as exc:
         return None, ReadProblem(origin, f"cannot read: {_one_line(exc)}")
     head = stream.read(_SNIFF)
@@ -417,38 +461,73 @@ def _open_stream(path: Path) -> tuple[BinaryIO | None, ReadProblem | None]:
 # --------------------------------------------------------------------------- one file
 
 
-def _read_file(path: Path, columns: dict[str, str] | None, meta: _Meta | None) -> Iterator[Item]:
+def _read_file(path: Path, options: _Options, meta: _Meta | None) -> Iterator[Item]:
     suffix = path.suffix.lower()
     if suffix in _TEXT_SUFFIXES:
-        yield from _read_text(path, meta)
+        items = _read_text(path, meta, options)
     elif suffix in _HTML_SUFFIXES:
-        yield from _read_html(path, meta)
+        items = _read_html(path, meta, options)
     elif suffix == ".jsonl":
-        yield from _read_jsonl(path)
+        items = _read_jsonl(path, options)
     elif suffix == ".json":
-        yield from _read_json(path)
+        items = _read_json(path, options)
     elif suffix == ".csv":
-        yield from _read_csv(path, columns)
+        items = _read_csv(path, options)
     else:
-        yield ReadProblem(str(path), f"unsupported file type {suffix or '(no extension)'!r}; expected one of "
-                                     f"{', '.join(SUFFIXES)} or a folder")
+        yield ReadProblem(display_path(path), f"unsupported file type {valid_unicode(suffix) or '(no extension)'!r}; "
+                                              f"expected one of {', '.join(SUFFIXES)} or a folder")
+        return
+    yield from _isolated(items, display_path(path), "reading")
 
 
-def _make_article(key: str, text: str, origin: str, *, title: str | None = None, published: dt.date | None = None,
-                  source: str | None = None, url: str | None = None) -> Item:
-    """Clean ``text`` and build the Article; metadata given here wins over what the text says."""
-    cleaned = clean_text(text, title=title, source=source)
-    if not cleaned.text:
-        return ReadProblem(origin, "no article text left after removing page furniture")
-    return Article(id=key, text=cleaned.text, title=clean_title(title) or cleaned.title,
-                   published=published or cleaned.published, source=(source or "").strip() or None,
-                   url=(url or "").strip() or None, origin=origin)
+def _isolated(items: Iterator[Item], origin: str, stage: str) -> Iterator[Item]:
+    """``items``, until one raises an unexpected error: that becomes one problem naming ``origin`` and ``stage``."""
+    try:
+        yield from items
+    except Exception as exc:  # one input's failure never costs the others
+        yield ReadProblem.failed(origin, stage, exc)
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+def _make_article(key: str, text: str, origin: str, options: _Options, *, title: str | None = None,
+                  published: dt.date | None = None, source: str | None = None,
+                  url: str | None = None) -> Iterator[Item]:
+    """Clean ``text`` and build the Article (and warnings); metadata given here wins over what the text says."""
+    fields = {"id": key, "text": text, "title": title, "source": source, "url": url}
+    bad = [name for name, value in fields.items() if value and valid_unicode(value) != value]
+    if bad:
+        yield ReadProblem(origin, f"lone surrogates (not Unicode text) in {', '.join(bad)}: replaced with U+FFFD",
+                          skipped=False)
+        key, text = valid_unicode(key), valid_unicode(text)
+        title, source, url = (valid_unicode(v) if v else v for v in (title, source, url))
+    if title and len(title) > MAX_TITLE_CHARS:
+        yield ReadProblem(origin, f"a title of {len(title)} characters is no headline (at most {MAX_TITLE_CHARS}); "
+                                  f"ignored", skipped=False)
+        title = None
+    limit = options.max_chars
+    try:
+        cleaned = clean_text(cut_at_sentence(text, RAW_CHARS_PER_CHAR * limit), title=title, source=source)
+    except Exception as exc:  # one text's failure never costs the others
+        yield ReadProblem.failed(origin, "cleaning", exc)
+        return
+    body = cleaned.text
+    if not body:
+        yield ReadProblem(origin, "no article text left after removing page furniture")
+        return
+    if len(body) > limit or len(text) > RAW_CHARS_PER_CHAR * limit:
+        body = cut_at_sentence(body, limit)
+        yield ReadProblem(origin, f"text longer than {limit} characters (--max-chars): cut to {len(body)} at the "
+                                  f"end of a sentence", skipped=False)
+    yield Article(id=key, text=body, title=clean_title(title) or cleaned.title,
+                  published=published or cleaned.published, source=(source or "").strip() or None,
+                  url=(url or "").strip() or None, origin=origin)
+
+
+# Bounded lengths (a link's text, its address, an emphasised phrase), so that an opening mark that is never
+# closed costs a bounded scan, not one to the end of the text: quadratic time on "[[[[..." or "*a *a *a ...".
+_MD_IMAGE = re.compile(r"!\[[^\]]{0,500}\]\([^)]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\]]{1,500})\]\([^)]{0,2000}\)")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M)
-_MD_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MD_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*|_)(?=\S)(.{1,500}?)(?<=\S)\1(?!\w)")
 
 
 def _strip_markdown(text: str) -> str:
@@ -459,22 +538,33 @@ def _strip_markdown(text: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", text)
 
 
-def _read_text(path: Path, meta: _Meta | None) -> Iterator[Item]:
+def _file_key(path: Path) -> tuple[str, ReadProblem | None]:
+    """The id of a file's article, and a warning if the file's name is not UTF-8."""
+    key = file_id(path)
+    if key == path.stem:
+        return key, None
+    return key, ReadProblem(display_path(path), f"file name is not UTF-8; the article's id is {key!r}", skipped=False)
+
+
+def _read_text(path: Path, meta: _Meta | None, options: _Options) -> Iterator[Item]:
     problems: list[ReadProblem] = []
-    text = _read_whole_text(path, problems)
+    text = _read_whole_text(path, problems, FILE_BYTES_PER_CHAR * options.max_chars)
     yield from problems
     if text is None:
         return
+    key, warning = _file_key(path)
+    if warning:
+        yield warning
     if path.suffix.lower() == ".md":
-        text = _strip_markdown(text)
+        text = _strip_markdown(cut_at_sentence(text, RAW_CHARS_PER_CHAR * options.max_chars))
     meta = meta or _Meta("")
-    yield _make_article(path.stem, text, str(path), title=meta.title, published=meta.published, source=meta.source,
-                        url=meta.url)
+    yield from _make_article(key, text, display_path(path), options, title=meta.title, published=meta.published,
+                             source=meta.source, url=meta.url)
 
 
-def _read_html(path: Path, meta: _Meta | None) -> Iterator[Item]:
+def _read_html(path: Path, meta: _Meta | None, options: _Options) -> Iterator[Item]:
     problems: list[ReadProblem] = []
-    data = _read_whole_bytes(path, problems)
+    data = _read_whole_bytes(path, problems, FILE_BYTES_PER_CHAR * options.max_chars)
     yield from problems
     if data is None:
         return
@@ -485,26 +575,33 @@ def _read_html(path: Path, meta: _Meta | None) -> Iterator[Item]:
             data, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as exc:  # trafilatura raises many kinds on broken markup
-        yield ReadProblem(str(path), f"cannot parse the HTML: {_one_line(exc)}")
+        yield ReadProblem(display_path(path), f"cannot parse the HTML: {_one_line(exc)}")
         return
     if page is None or not (page.text or "").strip():
-        yield ReadProblem(str(path), "no article text found in the HTML page")
+        yield ReadProblem(display_path(path), "no article text found in the HTML page")
         return
+    key, warning = _file_key(path)
+    if warning:
+        yield warning
     meta = meta or _Meta("")
     page_date = parse_date(page.date) if page.date else None
-    yield _make_article(path.stem, page.text, str(path), title=meta.title or page.title,
-                        published=meta.published or page_date, source=meta.source or page.sitename,
-                        url=meta.url or page.url)
+    yield from _make_article(key, page.text, display_path(path), options, title=meta.title or page.title,
+                             published=meta.published or page_date, source=meta.source or page.sitename,
+                             url=meta.url or page.url)
 
 
 # --------------------------------------------------------------------------- records: JSON, JSONL, CSV
 
 
-def _record_article(values: Mapping[str, Any], origin: str, *, date_order: str | None = None) -> Iterator[Item]:
+def _record_article(values: Mapping[str, Any], origin: str, options: _Options, *,
+                    date_order: str | None = None) -> Iterator[Item]:
     """An Article from one record's fields (strings or None), or the problem with it."""
     key = str(values.get("id") or "").strip()
     if not key:
         yield ReadProblem(origin, "record has no id")
+        return
+    if len(key) > MAX_ID_CHARS:
+        yield ReadProblem(origin, f"record id of {len(key)} characters (at most {MAX_ID_CHARS})")
         return
     text = values.get("text") or ""
     if not text.strip():
@@ -515,13 +612,13 @@ def _record_article(values: Mapping[str, Any], origin: str, *, date_order: str |
     if raw_date:
         published = parse_date(raw_date, order=date_order)
         if published is None:
-            yield ReadProblem(origin, f"record {key!r}: bad date {raw_date!r} (expected e.g. YYYY-MM-DD); "
+            yield ReadProblem(origin, f"record {key!r}: bad date {raw_date[:80]!r} (expected e.g. YYYY-MM-DD); "
                                       f"using the date in the text, if any", skipped=False)
-    yield _make_article(key, text, origin, title=values.get("title"), published=published,
-                        source=values.get("source"), url=values.get("url"))
+    yield from _make_article(key, text, origin, options, title=values.get("title"), published=published,
+                             source=values.get("source"), url=values.get("url"))
 
 
-def _json_record(record: Any, origin: str) -> Iterator[Item]:
+def _json_record(record: Any, origin: str, options: _Options) -> Iterator[Item]:
     if not isinstance(record, dict):
         yield ReadProblem(origin, f"expected a JSON object with id and text, found {type(record).__name__}")
         return
@@ -532,16 +629,28 @@ def _json_record(record: Any, origin: str) -> Iterator[Item]:
             yield ReadProblem(origin, f"field {field!r} should be a string, found {type(value).__name__}")
             return
         values[field] = None if value is None else str(value)
-    yield from _record_article(values, origin)
+    yield from _record_article(values, origin, options)
 
 
-def _read_json(path: Path) -> Iterator[Item]:
+def _too_deep(text: str, origin: str) -> ReadProblem | None:
+    """The problem with JSON nested deeper than MAX_JSON_DEPTH, which is refused before it is parsed."""
+    depth = json_depth(text)
+    if depth <= MAX_JSON_DEPTH:
+        return None
+    return ReadProblem(origin, f"JSON nested {depth} deep; at most {MAX_JSON_DEPTH} levels are read")
+
+
+def _read_json(path: Path, options: _Options) -> Iterator[Item]:
     problems: list[ReadProblem] = []
     text = _read_whole_text(path, problems)
     yield from problems
     if text is None:
         return
-    origin = str(path)
+    origin = display_path(path)
+    problem = _too_deep(text, origin)
+    if problem:
+        yield problem
+        return
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -553,13 +662,14 @@ def _read_json(path: Path) -> Iterator[Item]:
         if not data:
             yield ReadProblem(origin, "no records (an empty JSON list)")
         for i, record in enumerate(data):
-            yield from _json_record(record, f"{origin}[{i}]")
+            where = f"{origin}[{i}]"
+            yield from _isolated(_json_record(record, where, options), where, "reading")
     else:
-        yield from _json_record(data, origin)
+        yield from _json_record(data, origin, options)
 
 
-def _read_jsonl(path: Path) -> Iterator[Item]:
-    origin = str(path)
+def _read_jsonl(path: Path, options: _Options) -> Iterator[Item]:
+    origin = display_path(path)
     stream, problem = _open_stream(path)
     if stream is None:
         yield problem  # type: ignore[misc]
@@ -575,13 +685,17 @@ def _read_jsonl(path: Path) -> Iterator[Item]:
             if not line.strip():
                 continue
             records += 1
+            problem = _too_deep(line, where)
+            if problem:
+                yield problem
+                continue
             try:
                 record = json.loads(line)
             except ValueError as exc:
                 yield ReadProblem(where, f"not valid JSON: {getattr(exc, 'msg', exc)} "
                                          f"(column {getattr(exc, 'colno', '?')})")
                 continue
-            yield from _json_record(record, where)
+            yield from _isolated(_json_record(record, where, options), where, "reading")
         if records == 0:
             yield ReadProblem(origin, "no records")
 
@@ -618,8 +732,8 @@ def _csv_layout(header: list[str], columns: dict[str, str] | None,
                                          f"FIELD=COLUMN,...; the header has: {found}")
 
 
-def _read_csv(path: Path, columns: dict[str, str] | None) -> Iterator[Item]:
-    origin = str(path)
+def _read_csv(path: Path, options: _Options) -> Iterator[Item]:
+    origin = display_path(path)
     stream, problem = _open_stream(path)
     if stream is None:
         yield problem  # type: ignore[misc]
@@ -633,7 +747,7 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> Iterator[Item]:
         except (StopIteration, csv.Error) as exc:
             yield ReadProblem(origin, f"cannot read the CSV header: {_one_line(exc or 'no lines')}")
             return
-        index, order, problem = _csv_layout(header, columns, origin)
+        index, order, problem = _csv_layout(header, options.columns, origin)
         if problem:
             yield problem
             return
@@ -658,6 +772,7 @@ def _read_csv(path: Path, columns: dict[str, str] | None) -> Iterator[Item]:
             if len(row) != len(header):
                 yield ReadProblem(where, f"expected {len(header)} fields as in the header, found {len(row)}")
                 continue
-            yield from _record_article({field: row[i] for field, i in index.items()}, where, date_order=order)
+            yield from _isolated(_record_article({field: row[i] for field, i in index.items()}, where, options,
+                                                 date_order=order), where, "reading")
         if records == 0:
             yield ReadProblem(origin, "no records after the header")

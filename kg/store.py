@@ -38,6 +38,9 @@ EXPORT_FORMATS = {
 }
 
 
+FLUSH_EVERY = 50_000
+"""Quads written between two flushes of an on-disk store: unflushed, pyoxigraph's write buffers grow with every
+article (by some 50 KB for a short one), and each write takes longer."""
 
 
 @functools.cache
@@ -130,6 +133,7 @@ class GraphStore:
         self.store = store
         self.path = path
         self.memory_overrides: list[list[str]] = []  # a store in memory keeps its overrides here, not in a file
+        self.unflushed = 0  # quads written since the last flush to disk
 
     @classmethod
     def open(cls, path: Path | str | None, *, read_only: bool = False) -> GraphStore:
@@ -195,10 +199,15 @@ class GraphStore:
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], shared: Iterable[ox.Quad] = ()) -> None:
         """Replace ``graph`` with ``quads`` and add ``shared`` quads (other graphs), in one transaction."""
-        body = _quad_text([*quads, *shared])
+        written = [*quads, *shared]
+        body = _quad_text(written)
         update = f"DROP SILENT GRAPH {graph} ;\n" + (f"INSERT DATA {{ {body} }}" if body else "")
         try:
             self.store.update(update)
+            self.unflushed += len(written)
+            if self.path is not None and self.unflushed >= FLUSH_EVERY:
+                self.store.flush()
+                self.unflushed = 0
         except (OSError, RuntimeError) as err:
             raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
 
