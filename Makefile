@@ -21,8 +21,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# build speed on FA-KES against bare spaCy, then build time against input size (long articles, many records)
 bench: $(STAMP)
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/hostile_input.py
 
 # extraction scores: seeds and dev set (../shared/eval), then the three style sets in tests/data/styles
 eval: $(STAMP)
