@@ -116,6 +116,10 @@ def _iter_dates(text: str, order: str | None) -> Iterator[_DateMatch]:
     yield from sorted(found, key=lambda f: f.start)
 
 
+_LONGEST_DATE = 200
+"""A longer value is no date (and finding dates in it would take time quadratic in its length)."""
+
+
 def parse_date(value: str, *, order: str | None = None) -> dt.date | None:
     """The calendar date that ``value`` is, or None if it is not exactly one date.
 
@@ -132,6 +136,8 @@ def parse_date(value: str, *, order: str | None = None) -> dt.date | None:
     True
     """
     value = value.strip()
+    if len(value) > _LONGEST_DATE:
+        return None
     if _ISO_DATETIME.match(value):
         try:
             return dt.datetime.fromisoformat(value).date()
