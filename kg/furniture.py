@@ -48,12 +48,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.datevalue import MONTH_NUMBERS
+
 __all__ = ["Cleaned", "clean_text", "clean_title", "cut_at_sentence", "dateline_date", "normalise", "parse_date"]
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-           "nov": 11, "dec": 12}
 _MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = (r"\b(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
@@ -81,7 +81,7 @@ class _DateMatch:
 
 
 def _month(value: str) -> int:
-    return int(value) if value.isdigit() else _MONTHS[value[:3].lower()]
+    return int(value) if value.isdigit() else MONTH_NUMBERS[value[:3].lower()]
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:

@@ -67,7 +67,8 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         out.append((span, mention_of(span, f"place/{place.key}", place.name)))
     taken = {i for s, _ in out for i in range(s.start, s.end)}
     # "al-Tayba village" is not Israel's Tayibe; "AMMAN (Reuters) -" contains nothing the report tells
-    known = [(s, p) for s, p in known if s.start not in inside and not is_dateline(s, Lexicon.load().agencies)]
+    agencies = Lexicon.load().agencies
+    known = [(s, p) for s, p in known if s.start not in inside and not is_dateline(s, agencies)]
     countries = {p.country_code for _, p in known if p.country_code in NEAR_COUNTRIES}
     home_code = "SY" if "SY" in countries or not countries else (next(iter(countries)) if len(countries) == 1 else None)
     home = gazetteer.get(f"country/{home_code.lower()}") if home_code else None
