@@ -53,6 +53,15 @@ def ref_of(iri: str) -> str | None:
     return unquote(iri[len(ID_NS):]) if iri.startswith(ID_NS) else None
 
 
+def name_key(name: str) -> str:
+    """The form a name is looked up by in any case: case-folded, its spaces made single.
+
+    >>> name_key("  Islamic   STATE "), name_key("Straße")
+    ('islamic state', 'strasse')
+    """
+    return " ".join(name.split()).casefold()
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of an article's text (and so of what the graph says about it).
 

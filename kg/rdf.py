@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.claims import ArticleRecord, CasualtyFigures, ControlClaim, Entity, EventClaim, Evidence
-from kg.iris import mint_iri, ref_iri
+from kg.iris import mint_iri, name_key, ref_iri
 from kg.control import ControlPeriod
 from kg.dates import DateValue
 from kg.resolution import CanonicalEntity, CanonicalEvent, Resolution
@@ -55,6 +55,23 @@ def _decimal(value: float) -> Literal:
     return Literal(f"{value:.3f}".rstrip("0").rstrip("."), datatype=XSD.decimal)
 
 
+def with_name_keys(quads: Iterable[Quad]) -> list[Quad]:
+    """``quads`` and, for each label and alias among them whose key differs from it, the key as a
+    ``skos:hiddenLabel`` in the same graph: the index ``kg.terms.find`` reads a name in any case from.
+
+    >>> [q.object.value for q in with_name_keys([Quad(NamedNode("http://x/a"), RDFS.label, Literal("Aleppo"))])]
+    ['Aleppo', 'aleppo']
+    """
+    out = list(quads)
+    out += [Quad(q.subject, SKOS.hiddenLabel, Literal(key), q.graph_name) for q in out
+            if q.predicate in _NAMES and isinstance(q.object, Literal)
+            and (key := name_key(q.object.value)) != q.object.value]
+    return out
+
+
+_NAMES = (RDFS.label, SKOS.altLabel)
+
+
 def entity_quads(entity: Entity) -> list[Quad]:
     """The description of one reference entity, in the entities graph."""
     node = ref_iri(entity.ref)
@@ -73,7 +90,7 @@ def entity_quads(entity: Entity) -> list[Quad]:
         out.append(Quad(node, OWL.sameAs, NamedNode(f"{GEONAMES_NS}{entity.geonames_id}/"), g))
     if entity.wikidata_id:
         out.append(Quad(node, OWL.sameAs, NamedNode(f"{WIKIDATA_NS}{entity.wikidata_id}"), g))
-    return out
+    return with_name_keys(out)
 
 
 # --- the article layer
@@ -254,7 +271,7 @@ def canonical_quads(resolution: Resolution, reference_names: dict[str, set[str]]
             out.add(Quad(ref_iri(ref), SKOS.altLabel, Literal(name), CANONICAL_GRAPH))
     for gone, kept in resolution.redirects:
         out.add(Quad(ref_iri(gone), OWL.sameAs, ref_iri(kept), CANONICAL_GRAPH))
-    return out
+    return set(with_name_keys(out))
 
 
 def control_quads(periods: Iterable[ControlPeriod], labels: dict[str, str]) -> list[Quad]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.dates import DateValue
 from kg.errors import QueryError
-from kg.iris import IRI_KINDS
+from kg.iris import IRI_KINDS, name_key
 from kg.store import GraphStore, internal_query
 from kg.vocab import CKG, EVENT_TYPES, ID_NS, PREFIXES, XSD, XSD_NS
 
@@ -95,15 +95,17 @@ def find(store: GraphStore, value: str | ox.NamedNode, kind: str) -> list[ox.Nam
     if isinstance(value, ox.NamedNode) or _looks_like_iri(value):
         node = value if isinstance(value, ox.NamedNode) else _iri(value)
         return [node] if any(True for _ in store.query(internal_query("is_a"), substitutions={"node": node, "cls": cls})) else []
-    name = ox.Literal(value.strip())
-    for sparql in (internal_query("named_exactly"), internal_query("named_in_any_case")):
-        found: dict[int, set[str]] = {}
-        for row in store.query(sparql, substitutions={"name": name, "cls": cls}):
-            found.setdefault(int(row["how"].value), set()).add(row["node"].value)
-        if found:
-            nodes = [ox.NamedNode(iri) for iri in sorted(found[min(found)])]
-            return _broadest(store, nodes) if kind == "place" else nodes
-    return []
+    found: dict[int, set[str]] = {}
+    for row in store.query(internal_query("named_exactly"), substitutions={"name": ox.Literal(value.strip()), "cls": cls}):
+        found.setdefault(int(row["how"].value), set()).add(row["node"].value)
+    if not found:
+        key = name_key(value)
+        for row in store.query(internal_query("named_in_any_case"), substitutions={"key": ox.Literal(key), "cls": cls}):
+            found.setdefault(0 if name_key(row["label"].value) == key else 1, set()).add(row["node"].value)
+    if not found:
+        return []
+    nodes = [ox.NamedNode(iri) for iri in sorted(found[min(found)])]
+    return _broadest(store, nodes) if kind == "place" else nodes
 
 
 

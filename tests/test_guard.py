@@ -351,8 +351,8 @@ def test_allow_service_true_lets_trusted_text_through(local_store: Path, listene
 def test_refusals_say_why(listener: CountingListener) -> None:
     cases = {
         f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}": "SERVICE is refused",
-        'VERSION "1.2" SELECT * { ?s ?p ?o }': "the guard cannot read this query",
-        f"SELECT * {{ BIND({_nested(400)} AS ?n) }}": "nested too deeply",
+        'VERSION "1.2" SELECT * { ?s ?p "service" }': "the guard cannot read this query",
+        f"SELECT * {{ BIND({_nested(400)} AS ?n) }} # no service": "nested too deeply",
         'SELECT * { BIND("\\u0041" AS ?a) }': r"\u and \U escapes are refused",
     }
     for text, message in cases.items():
@@ -360,6 +360,16 @@ def test_refusals_say_why(listener: CountingListener) -> None:
             check_query(text)
     assert kg.guard.update_refusal(f"LOAD <{listener.url}>") == (400, kg.guard.LOAD_REFUSED)
     assert kg.guard.update_refusal("CLEAR ALL") == (403, kg.guard.READ_ONLY)
+
+
+def test_text_without_the_word_service_passes_unparsed() -> None:
+    """No SERVICE keyword can be read from text that never writes the word: such text is not parsed at all,
+    so what rdflib cannot read is no reason to refuse it; any spelling of the word, in any case, is parsed."""
+    for text in ('VERSION "1.2" SELECT * { ?s ?p ?o }', f"SELECT * {{ BIND({_nested(400)} AS ?n) }}"):
+        check_query(text)
+    for word in ("SERVICE", "service", "SeRvIcE"):
+        with pytest.raises(QueryRefused):
+            check_query(f"VERSION \"1.2\" SELECT * {{ {word} <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}")
 
 
 def test_every_named_query_passes_the_guard() -> None:

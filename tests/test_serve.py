@@ -356,8 +356,13 @@ def test_service_in_strings_and_comments_is_fine(server: SparqlServer, listener:
     sparql = f'SELECT ?x WHERE {{ BIND("SERVICE <{listener.url}> {{}}" AS ?x) }} # SERVICE <{listener.url}>'
     status, _, body = query(server, sparql)
     assert status == 200 and "SERVICE" in json.loads(body)["results"]["bindings"][0]["x"]["value"]
+    # rdflib cannot read triple terms: with the word service written anywhere, nothing proves the query safe
+    status, _, body = query(server, 'SELECT ?t WHERE { BIND(<<( <http://a> <http://b> "service" )>> AS ?t) }')
+    assert status == 400 and b"guard cannot read this query" in body
+    # without it, no SERVICE can be read from the text at all: it runs, unparsed by the guard
     status, _, body = query(server, "SELECT ?t WHERE { BIND(<<( <http://a> <http://b> <http://c> )>> AS ?t) }")
-    assert status == 400 and b"guard cannot read this query" in body  # no proof it sends nothing: refused
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["t"]["type"] == "triple"
+    assert not listener.connected()
 
 
 def test_load_refused_without_outbound_request(server: SparqlServer, listener: Listener) -> None:
