@@ -92,9 +92,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows of the corpus")
     parser.add_argument("--factors", default="1,2,4,8", help="copies of the corpus to build (default 1,2,4,8)")
     parser.add_argument("--keep", type=Path, default=None, help="leave the largest factor's store here")
-    parser.add_argument("build_options", nargs=argparse.REMAINDER, help="after --: options for kg build")
-    args = parser.parse_args()
-    options = [o for o in args.build_options if o != "--"]
+    args, options = parser.parse_known_args()  # what follows -- goes to kg build
+    options = [o for o in options if o != "--"]
     factors = sorted({int(f) for f in args.factors.split(",")})
     if not args.csv.is_file():
         sys.exit(f"bench: no corpus at {args.csv}")
