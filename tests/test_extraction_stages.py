@@ -617,6 +617,13 @@ def test_a_bare_leading_date_is_a_dateline():
           PUBLISHED, "Shelling", "place/sy/douma", "2019-03-03", id="weekday-then-a-count"),
     *both("Regime warplanes bombarded the town of Douma for the second day on Monday, killing seven people.",
           PUBLISHED, "AirStrike", "place/sy/douma", "2019-03-04", id="for-the-second-day-on-monday"),
+    # a year alone is a date ("in 2017"); the same number counting a noun is a count ("1995 people")
+    *both("Regime forces captured the town of Tadef from IS in 2017, the army said.",
+          PUBLISHED, "Capture", "place/sy/tadif", "2017", id="a-bare-year"),
+    *both("An air strike in 2015 killed 12 people in Douma.",
+          PUBLISHED, "AirStrike", "place/sy/douma", "2015", id="a-bare-year-in-the-subject"),
+    *both("Government air strikes killed 1995 people in Douma on Monday.",
+          PUBLISHED, "AirStrike", "place/sy/douma", "2019-03-04", id="a-count-that-looks-like-a-year"),
     # nothing reported happened after the report: a date past publication is a misreading
     *both("Regime air strikes killed 12 people in Saraqib on 5 March 2020, activists said.",
           PUBLISHED, "AirStrike", "place/sy/saraqib", None, id="after-publication"),

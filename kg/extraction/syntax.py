@@ -189,7 +189,9 @@ def inherited_subject(verb: Token) -> Token | None:
 def is_duration(ent: Span) -> bool:
     """True for what is not a point in time: "three years", "2-1/2 year", a bare count NER took for a date."""
     text = ent.text.strip()
-    if re.fullmatch(r"[\d,.]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return ent.root.dep_ == "nummod"  # "in 2016" is a year; "1935 people" a count the model took for one
+    if re.fullmatch(r"[\d,.]+", text):
         return True
     if parse_number(text) is not None:
         return True  # "Forty" (men), a count the model took for a date
