@@ -1,7 +1,7 @@
 """The resolution stage run over a store: every claim in, the canonical layer out.
 
 Reads every article's claims and the analysts' overrides (a plain file in the
-store's folder, see :mod:`kg.curation`), resolves them (:mod:`kg.resolution`)
+store's folder, or the curation graph of a store on a server; see :mod:`kg.curation`), resolves them (:mod:`kg.resolution`)
 and makes the canonical graph hold exactly the result (less what the entities
 graph already says, so that every triple is stored once), in one transaction
 that writes only what changed: a second run over the same claims changes nothing.
@@ -79,7 +79,10 @@ def overrides_of(rows: list[list[str]]) -> list[Override]:
 
 
 def override_rows(store: GraphStore) -> list[list[str]]:
-    """The overrides of ``store``: its file's lines, or those it keeps in memory."""
+    """The overrides of ``store``: its file's lines, those a store in memory keeps, or, on a server (which has no
+    folder for the file), those its curation graph holds."""
+    if store.url is not None:
+        return store.stored_overrides()
     return read_overrides(curation_path(store)) if store.path is not None else store.memory_overrides
 
 
