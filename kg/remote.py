@@ -22,6 +22,7 @@ the store against a second writer (the server is responsible for that).
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,6 +40,8 @@ TIMEOUT = 600.0
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
 _FAILED = (OSError, http.client.HTTPException)
+_ERROR_AT = re.compile(r"\berror at (\d+):")
+"""Where Oxigraph's message on a query it cannot parse says the error is: ``error at LINE:COLUMN``."""
 
 
 def is_remote(location: object) -> bool:
@@ -149,8 +152,12 @@ class RemoteStore:
         form += [("named-graph-uri", g.value) for g in named_graphs or []]
         if use_default_graph_as_union:
             form.append(("union-default-graph", ""))
-        kind, data = self._post("query", urlencode(form).encode(), "application/x-www-form-urlencoded",
-                                f"{_RESULTS}, {_TRIPLES}")
+        try:
+            kind, data = self._post("query", urlencode(form).encode(), "application/x-www-form-urlencoded",
+                                    f"{_RESULTS}, {_TRIPLES}")
+        except SyntaxError as err:  # its position counted in the query as given, as pyoxigraph's is
+            lines = head.count("\n")
+            raise SyntaxError(_ERROR_AT.sub(lambda m: f"error at {max(1, int(m[1]) - lines)}:", str(err), 1)) from None
         try:
             if kind == _RESULTS:
                 return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)

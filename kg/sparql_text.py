@@ -43,6 +43,21 @@ def quad_text(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
 
 
+def variable(name: str) -> ox.Variable:
+    """The SPARQL variable called ``name`` (without its ``?``).
+
+    Raises:
+        QueryError: ``name`` is no SPARQL variable name.
+
+    >>> str(variable("actor"))
+    '?actor'
+    """
+    try:
+        return ox.Variable(name)
+    except ValueError:
+        raise QueryError(f"{name!r} is no SPARQL variable name: expected letters, digits and _") from None
+
+
 def values_block(substitutions: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """A ``VALUES`` block binding each variable to its term.
 
@@ -58,10 +73,7 @@ def values_block(substitutions: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """
     names, terms = [], []
     for name, term in substitutions.items():
-        try:
-            names.append(str(ox.Variable(name)))
-        except ValueError:
-            raise QueryError(f"{name!r} is no SPARQL variable name: expected letters, digits and _") from None
+        names.append(str(variable(name)))
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             raise QueryError(f"?{name}: only an IRI or a literal can be bound, not {type(term).__name__}")
         terms.append(str(term))
@@ -122,4 +134,4 @@ def bind_values(sparql: str, substitutions: Mapping[str, ox.NamedNode | ox.Liter
     return f"{sparql[:start]} {values_block(substitutions)}{body}{sparql[end:]}"
 
 
-__all__ = ["bind_values", "quad_text", "values_block"]
+__all__ = ["bind_values", "quad_text", "values_block", "variable"]

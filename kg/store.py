@@ -30,7 +30,7 @@ from kg.iris import mint_iri
 from kg.remote import RemoteStore, is_remote
 from kg.resolution import Claim, EntityClaim
 from kg.resources import resource
-from kg.sparql_text import quad_text
+from kg.sparql_text import quad_text, variable
 from kg.stored_claims import control_claims, entity_names, event_and_entity_claims, stored_overrides, term_value
 from kg.vocab import CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SPARQL_PREFIXES
 
@@ -256,10 +256,14 @@ class GraphStore:
               union: bool = True) -> Any:
         """Run SPARQL over the union of all graphs, with ``substitutions`` bound by variable name.
 
-        Returns pyoxigraph's QuerySolutions (iterate it for rows), QueryBoolean or QueryTriples.
+        Returns pyoxigraph's QuerySolutions (iterate it for rows), QueryBoolean or QueryTriples (a server's
+        triples: an iterable of them).
+
+        Raises:
+            QueryError: a name of ``substitutions`` is no SPARQL variable name.
         """
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): v for k, v in (substitutions or {}).items()}
+            variable(k): v for k, v in (substitutions or {}).items()}
         return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union,
                                 substitutions=subs or None)
 
@@ -337,7 +341,7 @@ class GraphStore:
             if q.graph_name != ONTOLOGY_GRAPH:
                 yield q
         if ontology:
-            yield from self.ontology_quads()
+            yield from sorted(self.ontology_quads(), key=str)
 
     def dump(self, output: str | Path | BinaryIO, fmt: str, *, ontology: bool = True) -> None:
         """Write the graph to ``output`` (path or binary file) in ``fmt`` (a key of EXPORT_FORMATS).
