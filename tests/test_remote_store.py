@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -31,47 +28,13 @@ from kg.sparql_text import bind_values
 from kg.store import GraphStore
 from kg.terms import bind
 from kg.vocab import PREFIXES
+from oxigraph_server import OXIGRAPH, OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-OXIGRAPH = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
 needs_server = pytest.mark.skipif(OXIGRAPH is None, reason="the `oxigraph` executable is not installed "
                                                            "(pip install 'conflict-kg[remote]')")
 HOSTILE = ['"} ; DROP ALL', "a'''b\"\"\"c", "line\nbreak } INSERT DATA { <a:a> <a:a> <a:a> }", "back\\slash \\\"",
            "#{ GRAPH ?g { ?s ?p ?o } }"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class OxigraphServer:
-    """`oxigraph serve` on a free loopback port, over a store in ``folder``."""
-
-    def __init__(self, folder: Path) -> None:
-        assert OXIGRAPH is not None
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=5).read()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"oxigraph serve did not start: {self.process.stderr.read()!r}")  # type: ignore[union-attr]
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-        self.process.wait(timeout=30)
-        if self.process.stderr is not None:
-            self.process.stderr.close()
 
 
 @pytest.fixture
