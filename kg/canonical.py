@@ -124,7 +124,8 @@ def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazettee
     periods = control_periods(resolution.events, store.control_claims(), dict(resolution.redirects), sides)
     named = {**labels, **{e.ref: e.label for e in resolution.entities}}
     quads = canonical_quads(resolution, names) | set(control_quads(periods, named))
-    canonical = {q for q in quads if not store.holds(q, ENTITIES_GRAPH)}
+    entities = store.graph_triples(ENTITIES_GRAPH)
+    canonical = {q for q in quads if q.triple not in entities}
     canonical.add(state_quad(state))
     changed = store.sync_graph(CANONICAL_GRAPH, canonical)
     return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))

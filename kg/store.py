@@ -143,6 +143,7 @@ class GraphStore:
         self.url = url
         self.memory_overrides: list[list[str]] = []  # a store in memory keeps its overrides here, not in a file
         self.unflushed = 0  # quads written since the last flush to disk
+        self._articles_copy: tuple[tuple[str, ...], ox.Store] | None = None  # a server's article graphs, by their hashes
 
     @property
     def where(self) -> str:
@@ -285,13 +286,27 @@ class GraphStore:
             return term_value(q.object)
         return None
 
+    def _claim_source(self) -> Backend:
+        """Where the claims are read from: the store, or for a store on a server a copy in memory of its article
+        graphs (one request, where reading the claims makes one per claim), kept while the articles' content
+        hashes stay the same."""
+        if self.url is None:
+            return self.store
+        hashes = tuple(sorted(self.article_hashes()))
+        if self._articles_copy is None or self._articles_copy[0] != hashes:
+            rows = self.query(internal_query("article_quads"), substitutions={"canonical": CANONICAL_GRAPH}, union=False)
+            copy = ox.Store()
+            copy.extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
+            self._articles_copy = (hashes, copy)
+        return self._articles_copy[1]
+
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
         """Every article's event claims and entity claims, as resolution reads them (see ``kg.stored_claims``)."""
-        return event_and_entity_claims(self.store)
+        return event_and_entity_claims(self._claim_source())
 
     def control_claims(self) -> list[ControlStatement]:
         """Every article's statements of who holds a place."""
-        return control_claims(self.store)
+        return control_claims(self._claim_source())
 
     def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
@@ -304,6 +319,10 @@ class GraphStore:
     def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
         """Whether ``graph`` holds the triple of ``quad``."""
         return any(True for _ in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, graph))
+
+    def graph_triples(self, graph: ox.NamedNode) -> set[ox.Triple]:
+        """The triples of ``graph`` (one read of it, where :meth:`holds` is one per triple)."""
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, graph)}
 
     def sync_graph(self, graph: ox.NamedNode, quads: set[ox.Quad]) -> int:
         """Make ``graph`` hold exactly ``quads``, in one transaction writing only the difference; returns its size."""
