@@ -24,6 +24,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -62,6 +63,8 @@ class RemoteTriples:
 class RemoteStore:
     """A client of the SPARQL server at ``url``; ``read_only`` refuses every update before sending it.
 
+    It sends one request at a time on its connection (threads sharing it wait their turn).
+
     Raises:
         StoreError: ``url`` is no http(s) URL with a host, or the server cannot be reached or is no SPARQL
             endpoint (checked with ``ASK {}`` at once).
@@ -81,6 +84,7 @@ class RemoteStore:
         self._parts = parts
         self._base = parts.path.rstrip("/")
         self._conn: http.client.HTTPConnection | None = None
+        self._turn = threading.Lock()
         if not isinstance(self.query("ASK {}"), ox.QueryBoolean):
             raise StoreError(f"{self.url}: not a SPARQL endpoint (ASK {{}} at {self.url}/query gave no boolean)")
 
@@ -96,13 +100,19 @@ class RemoteStore:
         """POST ``body`` to ``URL/service``; (content type, body) of a 2xx answer.
 
         A kept-alive connection the server has closed meanwhile is opened again once (every request this client
-        sends may be sent twice: each is a query or an update that gives the same store when repeated).
+        sends may be sent twice: each is a query or an update that gives the same store when repeated, but for
+        the ontology's blank nodes, which the next open puts right).
 
         Raises:
-            StoreError: unreachable, or an answer other than 2xx (with the server's message).
+            StoreError: unreachable, no answer within the time limit, or an answer other than 2xx (with the
+                server's message).
+            SyntaxError: the server cannot parse a query (HTTP 400 from ``URL/query``).
         """
-        path = f"{self._base}/{service}"
-        headers = {"Content-Type": content_type, "Accept": accept}
+        with self._turn:
+            return self._exchange(f"{self._base}/{service}", service, body,
+                                  {"Content-Type": content_type, "Accept": accept})
+
+    def _exchange(self, path: str, service: str, body: bytes, headers: dict[str, str]) -> tuple[str, bytes]:
         for attempt in (1, 2):
             fresh = self._conn is None
             conn = self._connection()
@@ -113,7 +123,9 @@ class RemoteStore:
                 break
             except _FAILED as err:
                 self.close()
-                if fresh or attempt == 2 or isinstance(err, (TimeoutError, socket.timeout)):
+                if isinstance(err, (TimeoutError, socket.timeout)):
+                    raise StoreError(f"{self.url}/{service}: no answer within {self.timeout:g} s") from None
+                if fresh or attempt == 2:
                     raise StoreError(f"{self.url}: cannot reach the store server ({_reason(err)}); start it "
                                      f"(e.g. `oxigraph serve --location DIR --bind HOST:PORT`) or check --store") from None
         if response.getheader("Connection", "").lower() == "close":

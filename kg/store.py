@@ -229,6 +229,7 @@ class GraphStore:
                 self.store.flush()
             except (OSError, RuntimeError):  # a read-only store has nothing to flush
                 pass
+        self._articles_copy = None
         del self.store
 
     # --- writing

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -296,31 +297,83 @@ def test_an_unreachable_server_is_a_one_line_error() -> None:
         assert err.count("\n") == 1 and url in err and "cannot reach the store server" in err, err
 
 
+ASK_TRUE = (200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
+
+
+class CannedServer(http.server.ThreadingHTTPServer):
+    """An HTTP/1.1 server on loopback giving ``replies`` (status, content type, body) in turn, the last one
+    again and again; after each it waits ``delay`` seconds first, or closes the connection without saying so
+    when ``drop``. ``connections`` counts the connections it accepted."""
+
+    def __init__(self, replies: list[tuple[int, str, bytes]], *, delay: float = 0.0, drop: bool = False) -> None:
+        self.replies, self.delay, self.drop, self.connections, self.answered = replies, delay, drop, 0, 0
+        outer = self
+
+        class Answer(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                outer.connections += 1
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, kind, body = outer.replies[min(outer.answered, len(outer.replies) - 1)]
+                if outer.answered:
+                    time.sleep(outer.delay)
+                outer.answered += 1
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # a client that stopped waiting
+                    pass
+                self.close_connection = outer.drop
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Answer)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self) -> CannedServer:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
 @pytest.mark.parametrize("status, body, message", [
     (404, b"<html>Not Found</html>", "HTTP 404 (not a SPARQL endpoint?): <html>Not Found</html>"),
     (200, b"<html>hello</html>", "not a SPARQL endpoint: it answered text/html"),
     (500, b"disk full\nat line 2", "HTTP 500: disk full at line 2"),
 ])
 def test_a_server_that_is_no_sparql_endpoint_is_a_one_line_error(status: int, body: bytes, message: str) -> None:
-    class Answer(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer) as web:
-        threading.Thread(target=web.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{web.server_address[1]}"
-        code, _, err = kg("stats", "--store", url)
-        web.shutdown()
+    with CannedServer([(status, "text/html", body)]) as web:
+        code, _, err = kg("stats", "--store", web.url)
     assert code == 1
     assert err.count("\n") == 1 and message in err, err
+
+
+def test_a_server_that_does_not_answer_in_time_is_a_one_line_error() -> None:
+    with CannedServer([ASK_TRUE], delay=3.0) as web:
+        client = RemoteStore(web.url, timeout=0.5)
+        with pytest.raises(StoreError) as slow:
+            client.query("ASK {}")
+        client.close()
+    assert str(slow.value) == f"{web.url}/query: no answer within 0.5 s"
+
+
+def test_a_connection_the_server_closed_is_opened_again() -> None:
+    with CannedServer([ASK_TRUE], drop=True) as web:
+        client = RemoteStore(web.url)  # its first ASK, on the first connection
+        assert [bool(client.query("ASK {}")) for _ in range(3)] == [True] * 3
+        client.close()
+    assert (web.answered, web.connections) == (4, 4)
 
 
 @pytest.mark.parametrize("url", ["http://", "http://127.0.0.1:port", "http://127.0.0.1:7878/?x=1"])
