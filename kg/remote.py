@@ -85,6 +85,7 @@ class RemoteStore:
         self._base = parts.path.rstrip("/")
         self._conn: http.client.HTTPConnection | None = None
         self._turn = threading.Lock()
+        self._copy: tuple[object, ox.Store] | None = None
         if not isinstance(self.query("ASK {}"), ox.QueryBoolean):
             raise StoreError(f"{self.url}: not a SPARQL endpoint (ASK {{}} at {self.url}/query gave no boolean)")
 
@@ -122,14 +123,14 @@ class RemoteStore:
                 data = response.read()
                 break
             except _FAILED as err:
-                self.close()
+                self._disconnect()
                 if isinstance(err, (TimeoutError, socket.timeout)):
                     raise StoreError(f"{self.url}/{service}: no answer within {self.timeout:g} s") from None
                 if fresh or attempt == 2:
                     raise StoreError(f"{self.url}: cannot reach the store server ({_reason(err)}); start it "
                                      f"(e.g. `oxigraph serve --location DIR --bind HOST:PORT`) or check --store") from None
         if response.getheader("Connection", "").lower() == "close":
-            self.close()
+            self._disconnect()
         if not 200 <= response.status < 300:
             message = " ".join(data.decode("utf-8", "replace").split())[:300] or response.reason
             if response.status == 400 and service == "query":
@@ -139,7 +140,11 @@ class RemoteStore:
         return (response.getheader("Content-Type") or "").split(";")[0].strip().lower(), data
 
     def close(self) -> None:
-        """Close the connection (the next request opens another)."""
+        """Close the connection (the next request opens another) and drop the copy of :meth:`copy`."""
+        self._copy = None
+        self._disconnect()
+
+    def _disconnect(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -211,6 +216,18 @@ class RemoteStore:
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             yield ox.Quad(row["s"], row["p"], row["o"], ox.DefaultGraph() if in_default else row["g"])
+
+    def copy(self, select: str, *, key: object, prefixes: dict[str, str] | None = None,
+             substitutions: dict[ox.Variable, Any] | None = None) -> ox.Store:
+        """The quads a query selects (as ``?s ?p ?o ?g``) in a store in memory, fetched in one request; the copy
+        is kept, and given again, while ``key`` is the same (for many look-ups that would each be a request)."""
+        if self._copy is None or self._copy[0] != key:
+            rows = self.query(select, prefixes=prefixes, substitutions=substitutions)
+            assert isinstance(rows, ox.QuerySolutions)
+            copy = ox.Store()
+            copy.extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
+            self._copy = (key, copy)
+        return self._copy[1]
 
     def flush(self) -> None:
         """Nothing to do: the server writes each update before it answers."""

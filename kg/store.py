@@ -124,6 +124,18 @@ def default_store_path() -> Path | str:
     return store_location(os.environ.get("KG_STORE") or DEFAULT_STORE)
 
 
+def canonical_labels(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """``quads`` with their blank nodes labelled canonically: the same labels for the same graph, wherever stored.
+
+    >>> b, p = ox.BlankNode("server-label"), ox.NamedNode("http://example.org/p")
+    >>> canonical_labels([ox.Quad(b, p, ox.Literal("x"))]) == canonical_labels([ox.Quad(ox.BlankNode(), p, ox.Literal("x"))])
+    True
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return set(dataset)
+
+
 def _ontology_triples() -> list[ox.Triple]:
     """The triples of the installed ``ontology/ckg.ttl``."""
     path = resource("ontology", "ckg.ttl")
@@ -143,7 +155,6 @@ class GraphStore:
         self.url = url
         self.memory_overrides: list[list[str]] = []  # a store in memory keeps its overrides here, not in a file
         self.unflushed = 0  # quads written since the last flush to disk
-        self._articles_copy: tuple[tuple[str, ...], ox.Store] | None = None  # a server's article graphs, by their hashes
 
     @property
     def where(self) -> str:
@@ -200,25 +211,12 @@ class GraphStore:
         Raises:
             ResourceError: the file is not installed, or is not valid Turtle.
         """
-        parsed = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                            for t in _ontology_triples())
-        parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        quads = set(parsed)
-        current = self.ontology_quads()
+        quads = canonical_labels(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in _ontology_triples())
+        current = canonical_labels(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
         if current != quads:
             if current:
                 self.store.update(f"DROP SILENT GRAPH {ONTOLOGY_GRAPH}")
             self.store.extend(quads)
-
-    def ontology_quads(self) -> set[ox.Quad]:
-        """The quads of the ontology graph, their blank nodes labelled canonically (a server labels them its own way).
-
-        >>> len(GraphStore.open(None).ontology_quads()) > 100
-        True
-        """
-        stored = ox.Dataset(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-        stored.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        return set(stored)
 
     def close(self) -> None:
         """Flush and release the store (the lock goes with the object; a server's connection is closed)."""
@@ -229,7 +227,6 @@ class GraphStore:
                 self.store.flush()
             except (OSError, RuntimeError):  # a read-only store has nothing to flush
                 pass
-        self._articles_copy = None
         del self.store
 
     # --- writing
@@ -291,15 +288,10 @@ class GraphStore:
         """Where the claims are read from: the store, or for a store on a server a copy in memory of its article
         graphs (one request, where reading the claims makes one per claim), kept while the articles' content
         hashes stay the same."""
-        if self.url is None:
+        if not isinstance(self.store, RemoteStore):
             return self.store
-        hashes = tuple(sorted(self.article_hashes()))
-        if self._articles_copy is None or self._articles_copy[0] != hashes:
-            rows = self.query(internal_query("article_quads"), substitutions={"canonical": CANONICAL_GRAPH}, union=False)
-            copy = ox.Store()
-            copy.extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
-            self._articles_copy = (hashes, copy)
-        return self._articles_copy[1]
+        return self.store.copy(internal_query("article_quads"), key=tuple(sorted(self.article_hashes())),
+                               prefixes=PREFIXES, substitutions={ox.Variable("canonical"): CANONICAL_GRAPH})
 
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
         """Every article's event claims and entity claims, as resolution reads them (see ``kg.stored_claims``)."""
@@ -360,21 +352,26 @@ class GraphStore:
         for q in self.store.quads_for_pattern(None, None, None, None):
             if q.graph_name != ONTOLOGY_GRAPH:
                 yield q
-        if ontology:
-            yield from sorted(self.ontology_quads(), key=str)
+        if ontology:  # a server labels blank nodes its own way
+            yield from sorted(canonical_labels(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)), key=str)
 
     def dump(self, output: str | Path | BinaryIO, fmt: str, *, ontology: bool = True) -> None:
         """Write the graph to ``output`` (path or binary file) in ``fmt`` (a key of EXPORT_FORMATS).
 
         Formats without named graphs (turtle, ntriples) get the union of all graphs.
         """
-        rdf_format = EXPORT_FORMATS[fmt]
-        if rdf_format.supports_datasets:
-            quads = sorted(self.quads(ontology=ontology), key=str) if fmt == "nquads" else self.quads(ontology=ontology)
-            ox.serialize(quads, output, rdf_format, prefixes=None if fmt == "nquads" else PREFIXES)
-        else:
-            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(ontology=ontology)}
-            ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
+        _write_rdf(self.quads(ontology=ontology), output, fmt)
+
+
+def _write_rdf(quads: Iterator[ox.Quad], output: str | Path | BinaryIO, fmt: str) -> None:
+    """Serialize ``quads`` in ``fmt`` (N-Quads sorted; the triples of the formats without graphs merged, sorted)."""
+    rdf_format = EXPORT_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        ox.serialize(sorted(quads, key=str) if fmt == "nquads" else quads, output, rdf_format,
+                     prefixes=None if fmt == "nquads" else PREFIXES)
+    else:
+        triples = {q.triple for q in quads}
+        ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
 
 
 __all__ = ["GraphStore", "Stats", "default_store_path", "store_location", "internal_query", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]
