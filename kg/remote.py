@@ -203,7 +203,12 @@ class RemoteStore:
 
     def quads_for_pattern(self, subject: Subject | None, predicate: ox.NamedNode | None, object: Object | None,
                           graph_name: GraphName | None = None) -> Iterator[ox.Quad]:
-        """The quads matching the pattern (None matches anything; no graph: any named graph), in one query."""
+        """The quads matching the pattern (None matches anything; no graph: any named graph), read in one query
+        when called (not when first iterated, as pyoxigraph's are).
+
+        Raises:
+            StoreError: a term is a blank node (a server has its own labels), or the query fails.
+        """
         bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object), ("g", graph_name))
                  if term is not None and not isinstance(term, ox.DefaultGraph)}
         for name, term in bound.items():
@@ -214,8 +219,8 @@ class RemoteStore:
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
         rows = self.query(pattern, substitutions={ox.Variable(k): v for k, v in bound.items()})
         assert isinstance(rows, ox.QuerySolutions)
-        for row in rows:
-            yield ox.Quad(row["s"], row["p"], row["o"], ox.DefaultGraph() if in_default else row["g"])
+        return iter([ox.Quad(row["s"], row["p"], row["o"], ox.DefaultGraph() if in_default else row["g"])
+                     for row in rows])
 
     def copy(self, select: str, *, key: object, prefixes: dict[str, str] | None = None,
              substitutions: dict[ox.Variable, Any] | None = None) -> ox.Store:
