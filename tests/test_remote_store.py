@@ -28,7 +28,7 @@ from kg.serve import make_server
 from kg.sparql_text import bind_values
 from kg.store import GraphStore
 from kg.terms import bind
-from kg.vocab import PREFIXES
+from kg.vocab import ENTITIES_GRAPH, PREFIXES
 from oxigraph_server import OXIGRAPH, OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,7 +197,7 @@ def test_a_hostile_value_stays_a_value(value: str, seeds_server: OxigraphServer)
 
 @needs_server
 def test_a_hostile_variable_name_is_refused_before_anything_is_sent(seeds_server: OxigraphServer,
-                                                                    seeds_store: Path) -> None:
+                                                                         seeds_store: Path) -> None:
     before = export(seeds_server.url)
     for store in (seeds_server.url, str(seeds_store)):
         code, _, err = kg("query", "--sparql", "SELECT ?x WHERE {}", "-p", "x) {} } DROP ALL ; SELECT (?x=1",
@@ -256,7 +256,8 @@ def test_kg_serve_forwards_queries_to_the_server(seeds_server: OxigraphServer, s
 
 
 @needs_server
-def test_the_endpoint_sends_no_update_and_no_service_to_the_server(seeds_server: OxigraphServer) -> None:
+def test_the_endpoint_forwards_the_dataset_and_sends_no_update_or_service(seeds_server: OxigraphServer,
+                                                                         seeds_store: Path) -> None:
     before = export(seeds_server.url)
     with make_server(seeds_server.url, port=0, workers=1) as endpoint:
         endpoint.start()
@@ -273,6 +274,13 @@ def test_the_endpoint_sends_no_update_and_no_service_to_the_server(seeds_server:
                                      {"Content-Type": "application/sparql-query",
                                       "Accept": "application/sparql-results+json"})
         assert json.loads(urllib.request.urlopen(ask, timeout=60).read()) == {"head": {}, "boolean": True}
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # over the graph the request names, not the union
+        named = urllib.request.Request(endpoint.url + "sparql?" + urllib.parse.urlencode(
+            {"query": count, "default-graph-uri": ENTITIES_GRAPH.value}), headers={"Accept": "text/csv"})
+        answered = urllib.request.urlopen(named, timeout=60).read().decode().split()
+    with KnowledgeGraph.open(seeds_store, read_only=True) as graph:
+        entities = graph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ENTITIES_GRAPH.value}> {{ ?s ?p ?o }} }}")
+    assert answered == ["n", str(entities[0]["n"])] and entities[0]["n"] > 10
     assert export(seeds_server.url) == before
 
 
