@@ -2,9 +2,10 @@
 
 Reads every article's claims and the analysts' overrides (a plain file in the
 store's folder, or the curation graph of a store on a server; see
-:mod:`kg.curation`), resolves them (:mod:`kg.resolution`) and makes the canonical graph hold exactly the result (less what the entities
-graph already says, so that every triple is stored once), in one transaction
-that writes only what changed: a second run over the same claims changes nothing.
+:mod:`kg.curation`), resolves them (:mod:`kg.resolution`) and makes the
+canonical graph hold exactly the result (less what the entities graph already
+says, so that every triple is stored once), in one transaction that writes
+only what changed: a second run over the same claims changes nothing.
 
 >>> from kg.store import GraphStore
 >>> store = GraphStore.open(None)
