@@ -25,12 +25,14 @@ test: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
-# start-up times, build speed on FA-KES against bare spaCy, build time against input size, the endpoint under load
+# start-up times, build speed on FA-KES against bare spaCy, build time against input size, the endpoint under load,
+# a store on oxigraph serve against the embedded one
 bench: $(STAMP)
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/hostile_input.py
 	$(BIN)/python bench/serve_load.py --mix --timeout 2
+	$(BIN)/python bench/remote_store.py
 
 # extraction scores: seeds and dev set (../shared/eval), then the three style sets in tests/data/styles
 eval: $(STAMP)

@@ -1,10 +1,11 @@
 """The resolution stage run over a store: every claim in, the canonical layer out.
 
 Reads every article's claims and the analysts' overrides (a plain file in the
-store's folder, see :mod:`kg.curation`), resolves them (:mod:`kg.resolution`)
-and makes the canonical graph hold exactly the result (less what the entities
-graph already says, so that every triple is stored once), in one transaction
-that writes only what changed: a second run over the same claims changes nothing.
+store's folder, or the curation graph of a store on a server; see
+:mod:`kg.curation`), resolves them (:mod:`kg.resolution`) and makes the
+canonical graph hold exactly the result (less what the entities graph already
+says, so that every triple is stored once), in one transaction that writes
+only what changed: a second run over the same claims changes nothing.
 
 >>> from kg.store import GraphStore
 >>> store = GraphStore.open(None)
@@ -79,7 +80,10 @@ def overrides_of(rows: list[list[str]]) -> list[Override]:
 
 
 def override_rows(store: GraphStore) -> list[list[str]]:
-    """The overrides of ``store``: its file's lines, or those it keeps in memory."""
+    """The overrides of ``store``: its file's lines, those a store in memory keeps, or, on a server (which has no
+    folder for the file), those its curation graph holds."""
+    if store.url is not None:
+        return store.stored_overrides()
     return read_overrides(curation_path(store)) if store.path is not None else store.memory_overrides
 
 
@@ -121,7 +125,8 @@ def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazettee
     periods = control_periods(resolution.events, store.control_claims(), dict(resolution.redirects), sides)
     named = {**labels, **{e.ref: e.label for e in resolution.entities}}
     quads = canonical_quads(resolution, names) | set(control_quads(periods, named))
-    canonical = {q for q in quads if not store.holds(q, ENTITIES_GRAPH)}
+    entities = store.graph_triples(ENTITIES_GRAPH)
+    canonical = {q for q in quads if q.triple not in entities}
     canonical.add(state_quad(state))
     changed = store.sync_graph(CANONICAL_GRAPH, canonical)
     return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))

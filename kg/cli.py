@@ -20,7 +20,7 @@ from kg.export import VIEWS
 from kg.graph import KnowledgeGraph
 from kg.limits import MAX_CHARS
 from kg.queries import LISTING_FORMATS, RESULT_FORMATS, describe_queries, format_result
-from kg.store import EXPORT_FORMATS, Stats, default_store_path
+from kg.store import EXPORT_FORMATS, Stats, default_store_path, store_location
 
 if TYPE_CHECKING:
     from kg.curation import Curation
@@ -29,8 +29,10 @@ EXIT_ERROR = 1
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
-store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                            help="Store directory (default: $KG_STORE or ./kg-store).")
+store_option = click.option("--store", "store_path", type=str, default=None, callback=lambda ctx, param, value:
+                            None if value is None else store_location(value), metavar="DIR|URL",
+                            help="Store directory, or the URL of a SPARQL server holding the store, e.g. "
+                                 "http://127.0.0.1:7878 (default: $KG_STORE or ./kg-store).")
 listing_format = click.option("--format", "fmt", type=click.Choice(LISTING_FORMATS), default="text", show_default=True,
                               help="Lines for people (text) or one JSON document for programs (json).")
 
@@ -82,7 +84,7 @@ def cli() -> None:
 @click.option("--max-chars", type=click.IntRange(1, 1_000_000), default=MAX_CHARS, show_default=True,
               help="Longest article text; a longer one is cut at the end of a sentence, with a warning.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None, max_chars: int,
+def build(paths: tuple[Path, ...], store_path: Path | str | None, columns: str | None, max_chars: int,
           progress: bool | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
@@ -97,7 +99,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, columns: str | None,
         sys.exit(EXIT_SKIPPED)
 
 
-def _reading(store_path: Path | None, ask: Callable[[KnowledgeGraph], T]) -> T:
+def _reading(store_path: Path | str | None, ask: Callable[[KnowledgeGraph], T]) -> T:
     """What ``ask`` gets from the graph named by --store (or the default), opened read-only and closed again."""
     with KnowledgeGraph.open(store_path or default_store_path(), read_only=True) as graph:
         return ask(graph)
@@ -116,7 +118,7 @@ def _print_counts(counts: Stats, fmt: str = "text") -> None:
 @cli.command()
 @store_option
 @listing_format
-def stats(store_path: Path | None, fmt: str) -> None:
+def stats(store_path: Path | str | None, fmt: str) -> None:
     """Print counts by class: articles, actors, places, events by type, quads."""
     _print_counts(_reading(store_path, KnowledgeGraph.stats), fmt)
 
@@ -129,7 +131,7 @@ def stats(store_path: Path | None, fmt: str) -> None:
 @click.option("--view", type=click.Choice(VIEWS), default="full", show_default=True,
               help="For gexf/graphml: every node (full), actor to actor (actors), or events and places (events).")
 @click.option("--ontology/--no-ontology", default=True, show_default=True, help="For RDF: include the ontology graph.")
-def export(store_path: Path | None, fmt: str, output: Path | None, view: str, ontology: bool) -> None:
+def export(store_path: Path | str | None, fmt: str, output: Path | None, view: str, ontology: bool) -> None:
     """Write the graph as RDF, or as GEXF/GraphML for Gephi."""
     target = str(output) if output is not None else sys.stdout.buffer
     _reading(store_path, lambda graph: graph.dump(target, fmt=fmt, ontology=ontology, view=view))
@@ -138,7 +140,7 @@ def export(store_path: Path | None, fmt: str, output: Path | None, view: str, on
 @cli.command()
 @store_option
 @listing_format
-def validate(store_path: Path | None, fmt: str) -> None:
+def validate(store_path: Path | str | None, fmt: str) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl."""
     report = _reading(store_path, KnowledgeGraph.validate)
     if fmt == "json":
@@ -166,7 +168,7 @@ def _parse_bindings(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="An aligned table (IRIs shortened), JSON rows or CSV.")
 @store_option
-def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: str, store_path: Path | None) -> None:
+def query(name: str | None, params: tuple[str, ...], sparql: str | None, fmt: str, store_path: Path | str | None) -> None:
     """Run the named query NAME (see `kg queries`), or any SPARQL with --sparql."""
     if (name is None) == (sparql is None):
         raise click.UsageError("name a query (see `kg queries`) or give --sparql '...', not both")
@@ -207,7 +209,7 @@ def list_named_queries(fmt: str) -> None:
               help="Slow queries (running over a second) one client address may have at once [default: 2].")
 @click.option("--access-log", metavar="FILE", default=None,
               help="Append one line per request to FILE (- for stderr), in the Common Log Format plus seconds taken.")
-def serve(store_path: Path | None, host: str, port: int, timeout: float, max_results: int,
+def serve(store_path: Path | str | None, host: str, port: int, timeout: float, max_results: int,
           allowed_hosts: tuple[str, ...], cors: tuple[str, ...], workers: int | None, queue_wait: float | None,
           max_slow_per_client: int | None, access_log: str | None) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol, with a query page at /."""
@@ -228,7 +230,7 @@ def curate() -> None:
     """
 
 
-def _curate(store_path: Path | None, action: Callable[[Curation], str]) -> None:
+def _curate(store_path: Path | str | None, action: Callable[[Curation], str]) -> None:
     from kg.curation import Curation
 
     with KnowledgeGraph.open(store_path or default_store_path()) as graph:
@@ -241,7 +243,7 @@ def _pair_command(action: str, summary: str, sign: str) -> None:
     @click.argument("first")
     @click.argument("second")
     @store_option
-    def command(first: str, second: str, store_path: Path | None) -> None:
+    def command(first: str, second: str, store_path: Path | str | None) -> None:
         _curate(store_path, lambda c: f"{action}: {first} {sign} {second}; "
                                       f"{getattr(c, action)(first, second)} canonical quads changed")
 
@@ -254,21 +256,21 @@ _pair_command("different", "FIRST and SECOND are two real things (to split one e
 @click.argument("node")
 @click.argument("name")
 @store_option
-def curate_alias(node: str, name: str, store_path: Path | None) -> None:
+def curate_alias(node: str, name: str, store_path: Path | str | None) -> None:
     """NAME is a name of NODE (an actor, person or place)."""
     _curate(store_path, lambda c: f"alias: {node} is also {name!r}; {c.alias(node, name)} canonical quads changed")
 
 
 @curate.command("list")
 @store_option
-def curate_list(store_path: Path | None) -> None:
+def curate_list(store_path: Path | str | None) -> None:
     """List the overrides, numbered, in the order given."""
     _curate(store_path, lambda c: "\n".join(str(e) for e in c.entries()) or "no overrides")
 
 
 @curate.command("undo")
 @store_option
-def curate_undo(store_path: Path | None) -> None:
+def curate_undo(store_path: Path | str | None) -> None:
     """Remove the last override."""
     _curate(store_path, lambda c: f"undone: {c.undo()}")
 

@@ -2,7 +2,8 @@
 
 An override is one line of ``curation.tsv`` in the store's folder (plain,
 diffable, reviewable), mirrored in the curation graph, and applied by every
-resolution. An override about events names their *claims* (what each article
+resolution. A store on a SPARQL server has no folder: there the curation graph
+alone holds the overrides (``kg export`` saves them with the rest). An override about events names their *claims* (what each article
 said), not the canonical nodes: a node's IRI may change when a new article
 tells its event more precisely, but an article's claims keep their IRIs for as
 long as the article is unchanged, so the override survives a full rebuild.
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from kg.canonical import ACTIONS, curation_path, override_rows, resolve_store
 from kg.errors import CurationError
 from kg.iris import IRI_KINDS, ref_iri, ref_of
+from kg.rdf import curation_quads
 from kg.store import GraphStore
-from kg.vocab import CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, RDFS
+from kg.vocab import CANONICAL_GRAPH, CKG, CURATION_GRAPH, ENTITIES_GRAPH, RDFS
 
 ENTITY_KINDS = ("actor", "person", "place")
 
@@ -64,7 +66,10 @@ class Curation:
         return [list(r) for r in override_rows(self.store)]
 
     def _write(self, rows: list[list[str]]) -> int:
-        if self.path is None:
+        written = 0
+        if self.store.url is not None:  # a store on a server: the curation graph is where overrides are kept
+            written = self.store.sync_graph(CURATION_GRAPH, curation_quads(rows))
+        elif self.path is None:
             self.store.memory_overrides = [list(r) for r in rows]
         else:
             text = "".join("\t".join(r) + "\n" for r in rows)
@@ -72,7 +77,7 @@ class Curation:
             tmp.write_text("# conflict-kg overrides: ACTION<tab>FIRST<tab>SECOND<tab>NOTE (see `kg curate --help`)\n"
                            + text, encoding="utf-8")
             tmp.replace(self.path)
-        return resolve_store(self.store)
+        return written + resolve_store(self.store)
 
     def entries(self) -> list[Entry]:
         """Every override, in the order given."""

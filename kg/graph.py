@@ -123,7 +123,7 @@ class KnowledgeGraph:
         return cls(GraphStore.open(path, read_only=read_only))
 
     def __repr__(self) -> str:
-        return f"KnowledgeGraph({str(self.store.path) if self.store.path else 'in memory'!r})"
+        return f"KnowledgeGraph({self.store.url or (str(self.store.path) if self.store.path else 'in memory')!r})"
 
     def __enter__(self) -> Self:
         return self

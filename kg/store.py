@@ -1,4 +1,7 @@
-"""The embedded Oxigraph store: open it, replace an article's graph, query, count, dump.
+"""The store: open it, replace an article's graph, query, count, dump.
+
+The store is an embedded Oxigraph store in a directory, or in memory, or a SPARQL server named by its URL
+(``--store http://HOST:PORT``, see ``kg.remote``); ``GraphStore`` works the same on each.
 
 One named graph per article holds what was read from it; canonical entities
 live in their own graph (``vocab.ENTITIES_GRAPH``) and the ontology in
@@ -20,12 +23,15 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from kg.backend import Backend
 from kg.control import ControlStatement
 from kg.errors import ResourceError, StoreError
 from kg.iris import mint_iri
+from kg.remote import RemoteStore, is_remote
 from kg.resolution import Claim, EntityClaim
 from kg.resources import resource
-from kg.stored_claims import control_claims, entity_names, event_and_entity_claims, term_value
+from kg.sparql_text import quad_text, variable
+from kg.stored_claims import control_claims, entity_names, event_and_entity_claims, stored_overrides, term_value
 from kg.vocab import CANONICAL_GRAPH, CKG, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SPARQL_PREFIXES
 
 DEFAULT_STORE = Path("kg-store")
@@ -104,17 +110,30 @@ class Stats(Mapping[str, int]):
                 "events": self.events, "events_by_type": dict(self.events_by_type), "quads": self.quads}
 
 
-def default_store_path() -> Path:
-    """The store used when none is named: ``$KG_STORE`` or ``./kg-store``."""
-    return Path(os.environ.get("KG_STORE") or DEFAULT_STORE)
+def store_location(value: str | Path) -> Path | str:
+    """A ``--store`` value as the store it names: the URL of a SPARQL server as it is, else a directory.
+
+    >>> store_location("http://127.0.0.1:7878"), store_location("kg-store")
+    ('http://127.0.0.1:7878', PosixPath('kg-store'))
+    """
+    return value if is_remote(value) else Path(value)
 
 
-def _quad_text(quads: Iterable[ox.Quad]) -> str:
-    """Quads as the body of an ``INSERT DATA`` block, grouped by graph."""
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+def default_store_path() -> Path | str:
+    """The store used when none is named: ``$KG_STORE`` (a directory or a server's URL) or ``./kg-store``."""
+    return store_location(os.environ.get("KG_STORE") or DEFAULT_STORE)
+
+
+def canonical_labels(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """``quads`` with their blank nodes labelled canonically: the same labels for the same graph, wherever stored.
+
+    >>> b, p = ox.BlankNode("server-label"), ox.NamedNode("http://example.org/p")
+    >>> canonical_labels([ox.Quad(b, p, ox.Literal("x"))]) == canonical_labels([ox.Quad(ox.BlankNode(), p, ox.Literal("x"))])
+    True
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return set(dataset)
 
 
 def _ontology_triples() -> list[ox.Triple]:
@@ -127,23 +146,37 @@ def _ontology_triples() -> list[ox.Triple]:
 
 
 class GraphStore:
-    """A pyoxigraph ``Store`` with the few operations the builder and readers need."""
+    """A store (pyoxigraph's, or a server's: see ``kg.backend``) with the few operations the builder and readers
+    need. ``path`` is its directory (None in memory or on a server), ``url`` the server's (None otherwise)."""
 
-    def __init__(self, store: ox.Store, path: Path | None) -> None:
+    def __init__(self, store: Backend, path: Path | None, *, url: str | None = None) -> None:
         self.store = store
         self.path = path
+        self.url = url
         self.memory_overrides: list[list[str]] = []  # a store in memory keeps its overrides here, not in a file
         self.unflushed = 0  # quads written since the last flush to disk
 
+    @property
+    def where(self) -> str:
+        """The store's directory, or its server's URL, or ``memory``: for messages."""
+        return self.url or str(self.path or "memory")
+
     @classmethod
     def open(cls, path: Path | str | None, *, read_only: bool = False) -> GraphStore:
-        """Open (or create) the store at ``path``; ``None`` gives an in-memory store.
+        """Open (or create) the store at ``path``; ``None`` gives an in-memory store, an ``http(s)://`` URL the
+        store on that SPARQL server (see ``kg.remote``).
 
         Raises:
-            StoreError: the path is a file, or another process holds the store.
+            StoreError: the path is a file, another process holds the store, or the server cannot be used.
         """
         if path is None:
             return cls._with_ontology(ox.Store(), None)
+        if is_remote(path):
+            remote = RemoteStore(str(path), read_only=read_only)
+            graph = cls(remote, None, url=remote.url)
+            if not read_only:
+                graph.load_ontology()
+            return graph
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path}: is a file, not a store directory; name a directory with --store")
@@ -159,7 +192,7 @@ class GraphStore:
         return cls(store, path) if read_only else cls._with_ontology(store, path)
 
     @classmethod
-    def _with_ontology(cls, store: ox.Store, path: Path | None) -> GraphStore:
+    def _with_ontology(cls, store: Backend, path: Path | None) -> GraphStore:
         graph = cls(store, path)
         graph.load_ontology()
         return graph
@@ -169,26 +202,27 @@ class GraphStore:
 
         Blank nodes get canonical ids and are written with ``extend`` (an
         ``INSERT DATA`` would mint new ones each time), so the same file gives
-        the same quads in every store and an unchanged ontology is never
-        rewritten. A changed one is dropped, then added (each step is one
-        transaction; if interrupted between, the next open loads it again).
+        the same quads in every embedded store; a server mints its own labels,
+        so the graphs are compared with canonical labels, and an unchanged
+        ontology is never rewritten. A changed one is dropped, then added (each
+        step is one transaction; if interrupted between, the next open loads it
+        again).
 
         Raises:
             ResourceError: the file is not installed, or is not valid Turtle.
         """
-        parsed = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                            for t in _ontology_triples())
-        parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        quads = set(parsed)
-        current = set(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
+        quads = canonical_labels(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in _ontology_triples())
+        current = canonical_labels(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
         if current != quads:
             if current:
                 self.store.update(f"DROP SILENT GRAPH {ONTOLOGY_GRAPH}")
             self.store.extend(quads)
 
     def close(self) -> None:
-        """Flush and release the store (the lock goes with the object)."""
-        if self.path is not None:
+        """Flush and release the store (the lock goes with the object; a server's connection is closed)."""
+        if isinstance(self.store, RemoteStore):
+            self.store.close()
+        elif self.path is not None:
             try:
                 self.store.flush()
             except (OSError, RuntimeError):  # a read-only store has nothing to flush
@@ -200,7 +234,7 @@ class GraphStore:
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], shared: Iterable[ox.Quad] = ()) -> None:
         """Replace ``graph`` with ``quads`` and add ``shared`` quads (other graphs), in one transaction."""
         written = [*quads, *shared]
-        body = _quad_text(written)
+        body = quad_text(written)
         update = f"DROP SILENT GRAPH {graph} ;\n" + (f"INSERT DATA {{ {body} }}" if body else "")
         try:
             self.store.update(update)
@@ -209,7 +243,7 @@ class GraphStore:
                 self.store.flush()
                 self.unflushed = 0
         except (OSError, RuntimeError) as err:
-            raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
+            raise StoreError(f"{self.where}: cannot write to the store: {err}") from None
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
         """Drop one named graph, if present."""
@@ -221,10 +255,14 @@ class GraphStore:
               union: bool = True) -> Any:
         """Run SPARQL over the union of all graphs, with ``substitutions`` bound by variable name.
 
-        Returns pyoxigraph's QuerySolutions (iterate it for rows), QueryBoolean or QueryTriples.
+        Returns pyoxigraph's QuerySolutions (iterate it for rows), QueryBoolean or QueryTriples (a server's
+        triples: an iterable of them).
+
+        Raises:
+            QueryError: a name of ``substitutions`` is no SPARQL variable name.
         """
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): v for k, v in (substitutions or {}).items()}
+            variable(k): v for k, v in (substitutions or {}).items()}
         return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union,
                                 substitutions=subs or None)
 
@@ -246,21 +284,38 @@ class GraphStore:
             return term_value(q.object)
         return None
 
+    def _claim_source(self) -> Backend:
+        """Where the claims are read from: the store, or for a store on a server a copy in memory of its article
+        graphs (one request, where reading the claims makes one per claim), kept while the articles' content
+        hashes stay the same."""
+        if not isinstance(self.store, RemoteStore):
+            return self.store
+        return self.store.copy(internal_query("article_quads"), key=tuple(sorted(self.article_hashes())),
+                               prefixes=PREFIXES, substitutions={ox.Variable("canonical"): CANONICAL_GRAPH})
+
     def claims(self) -> tuple[list[Claim], list[EntityClaim]]:
         """Every article's event claims and entity claims, as resolution reads them (see ``kg.stored_claims``)."""
-        return event_and_entity_claims(self.store)
+        return event_and_entity_claims(self._claim_source())
 
     def control_claims(self) -> list[ControlStatement]:
         """Every article's statements of who holds a place."""
-        return control_claims(self.store)
+        return control_claims(self._claim_source())
 
     def entity_names(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
         return entity_names(self.store)
 
+    def stored_overrides(self) -> list[list[str]]:
+        """The overrides the curation graph holds, as the lines of ``curation.tsv`` (see ``kg.curation``)."""
+        return stored_overrides(self.store)
+
     def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
         """Whether ``graph`` holds the triple of ``quad``."""
         return any(True for _ in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, graph))
+
+    def graph_triples(self, graph: ox.NamedNode) -> set[ox.Triple]:
+        """The triples of ``graph`` (one read of it, where :meth:`holds` is one per triple)."""
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, graph)}
 
     def sync_graph(self, graph: ox.NamedNode, quads: set[ox.Quad]) -> int:
         """Make ``graph`` hold exactly ``quads``, in one transaction writing only the difference; returns its size."""
@@ -270,13 +325,13 @@ class GraphStore:
             return 0
         parts = []
         if gone:
-            parts.append(f"DELETE DATA {{ {_quad_text(gone)} }}")
+            parts.append(f"DELETE DATA {{ {quad_text(gone)} }}")
         if new:
-            parts.append(f"INSERT DATA {{ {_quad_text(new)} }}")
+            parts.append(f"INSERT DATA {{ {quad_text(new)} }}")
         try:
             self.store.update(" ;\n".join(parts))
         except (OSError, RuntimeError) as err:
-            raise StoreError(f"{self.path or 'memory'}: cannot write to the store: {err}") from None
+            raise StoreError(f"{self.where}: cannot write to the store: {err}") from None
         return len(gone) + len(new)
 
     def counts(self) -> Stats:
@@ -293,23 +348,30 @@ class GraphStore:
                      len(self.store))
 
     def quads(self, *, ontology: bool = True) -> Iterator[ox.Quad]:
-        """Every quad, the ontology graph's only when ``ontology``."""
+        """Every quad, the ontology graph's (last, with canonical blank nodes) only when ``ontology``."""
         for q in self.store.quads_for_pattern(None, None, None, None):
-            if ontology or q.graph_name != ONTOLOGY_GRAPH:
+            if q.graph_name != ONTOLOGY_GRAPH:
                 yield q
+        if ontology:  # a server labels blank nodes its own way
+            yield from sorted(canonical_labels(self.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)), key=str)
 
     def dump(self, output: str | Path | BinaryIO, fmt: str, *, ontology: bool = True) -> None:
         """Write the graph to ``output`` (path or binary file) in ``fmt`` (a key of EXPORT_FORMATS).
 
         Formats without named graphs (turtle, ntriples) get the union of all graphs.
         """
-        rdf_format = EXPORT_FORMATS[fmt]
-        if rdf_format.supports_datasets:
-            quads = sorted(self.quads(ontology=ontology), key=str) if fmt == "nquads" else self.quads(ontology=ontology)
-            ox.serialize(quads, output, rdf_format, prefixes=None if fmt == "nquads" else PREFIXES)
-        else:
-            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(ontology=ontology)}
-            ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
+        _write_rdf(self.quads(ontology=ontology), output, fmt)
 
 
-__all__ = ["GraphStore", "Stats", "default_store_path", "internal_query", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]
+def _write_rdf(quads: Iterator[ox.Quad], output: str | Path | BinaryIO, fmt: str) -> None:
+    """Serialize ``quads`` in ``fmt`` (N-Quads sorted; the triples of the formats without graphs merged, sorted)."""
+    rdf_format = EXPORT_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        ox.serialize(sorted(quads, key=str) if fmt == "nquads" else quads, output, rdf_format,
+                     prefixes=None if fmt == "nquads" else PREFIXES)
+    else:
+        triples = {q.triple for q in quads}
+        ox.serialize(sorted(triples, key=str), output, rdf_format, prefixes=PREFIXES)
+
+
+__all__ = ["GraphStore", "Stats", "default_store_path", "store_location", "internal_query", "EXPORT_FORMATS", "ENTITIES_GRAPH", "SPARQL_PREFIXES"]

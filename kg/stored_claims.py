@@ -1,5 +1,6 @@
 """The claims of the article graphs read back as resolution's records: event and entity claims, statements of
-control, and the names of the reference entities. Only index lookups (``quads_for_pattern``), no SPARQL.
+control, the names of the reference entities, and the overrides of the curation graph. Only index lookups
+(``quads_for_pattern``), no SPARQL; any store of ``kg.backend`` will do.
 """
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import datetime as dt
 
 import pyoxigraph as ox
 
+from kg.backend import Backend
 from kg.control import ControlStatement
 from kg.dates import DateValue
 from kg.errors import StoreError
 from kg.iris import ref_of
 from kg.resolution import Claim, EntityClaim, FigureReport, Roles
-from kg.vocab import CKG, ENTITIES_GRAPH, RDF, RDFS, SCHEMA, SKOS
+from kg.vocab import CKG, CURATION_GRAPH, ENTITIES_GRAPH, RDF, RDFS, SCHEMA, SKOS
 
 _CLAIM_ROLES = (CKG.saysAgent, CKG.saysTarget, CKG.saysParticipant, CKG.saysClaimedBy, CKG.saysAccusedBy)
 
@@ -45,7 +47,7 @@ def _ref(term: object) -> str:
     return ref
 
 
-def event_and_entity_claims(store: ox.Store) -> tuple[list[Claim], list[EntityClaim]]:
+def event_and_entity_claims(store: Backend) -> tuple[list[Claim], list[EntityClaim]]:
     """Every article's event claims and entity claims, as resolution reads them (index lookups per claim).
 
     >>> event_and_entity_claims(ox.Store())
@@ -93,7 +95,7 @@ def event_and_entity_claims(store: ox.Store) -> tuple[list[Claim], list[EntityCl
     entities.sort(key=lambda c: c.ref)
     return events, entities
 
-def control_claims(store: ox.Store) -> list[ControlStatement]:
+def control_claims(store: Backend) -> list[ControlStatement]:
     """Every article's statements of who holds a place."""
     out = []
     for quad in store.quads_for_pattern(None, RDF.type, CKG.ControlClaim, None):
@@ -107,13 +109,13 @@ def control_claims(store: ox.Store) -> list[ControlStatement]:
             DateValue.parse(term_value(since[0])) if since else None))
     return sorted(out, key=lambda c: c.ref)
 
-def _props(store: ox.Store, node: _Node, graph: _Node) -> dict[ox.NamedNode, list[_Object]]:
+def _props(store: Backend, node: _Node, graph: _Node) -> dict[ox.NamedNode, list[_Object]]:
     out: dict[ox.NamedNode, list[_Object]] = {}
     for quad in store.quads_for_pattern(node, None, None, graph):  # type: ignore[arg-type]
         out.setdefault(quad.predicate, []).append(quad.object)
     return out
 
-def _figures(store: ox.Store, report: _Object, graph: _Node) -> FigureReport:
+def _figures(store: Backend, report: _Object, graph: _Node) -> FigureReport:
     props = _props(store, report, graph)  # type: ignore[arg-type]
 
     def number(prop: ox.NamedNode) -> int | None:
@@ -125,7 +127,7 @@ def _figures(store: ox.Store, report: _Object, graph: _Node) -> FigureReport:
     return FigureReport(_ref(report), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
                         term_value(qualifier[0]) if qualifier else "exact", _ref(source[0]) if source else None)
 
-def entity_names(store: ox.Store) -> tuple[dict[str, str], dict[str, set[str]]]:
+def entity_names(store: Backend) -> tuple[dict[str, str], dict[str, set[str]]]:
     """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""
     labels: dict[str, str] = {}
     names: dict[str, set[str]] = {}
@@ -138,4 +140,29 @@ def entity_names(store: ox.Store) -> tuple[dict[str, str], dict[str, set[str]]]:
     return labels, names
 
 
-__all__ = ["control_claims", "entity_names", "event_and_entity_claims", "term_value"]
+def stored_overrides(store: Backend) -> list[list[str]]:
+    """The overrides of the curation graph as the lines of ``curation.tsv`` (``kg.rdf.curation_quads`` wrote them):
+    action, first, second, note; the refs of a side sorted and comma-separated, the lines in their order.
+
+    >>> from kg.rdf import curation_quads
+    >>> store = ox.Store()
+    >>> store.extend(curation_quads([["same", "claim/a/2,claim/a/1", "claim/b/1", "x / y"]]))
+    >>> stored_overrides(store)
+    [['same', 'claim/a/1,claim/a/2', 'claim/b/1', 'x / y']]
+    """
+    props: dict[str, dict[ox.NamedNode, list[_Object]]] = {}
+    for quad in store.quads_for_pattern(None, None, None, CURATION_GRAPH):
+        props.setdefault(term_value(quad.subject), {}).setdefault(quad.predicate, []).append(quad.object)
+    rows: list[tuple[int, list[str]]] = []
+    for node, told in props.items():
+        action = term_value(told[CKG.action][0])
+        first = ",".join(sorted(_ref(o) for o in told.get(CKG.first, [])))
+        second = (term_value(told[SKOS.altLabel][0]) if action == "alias"
+                  else ",".join(sorted(_ref(o) for o in told.get(CKG.second, []))))
+        note = told.get(RDFS.comment)
+        number = int(_ref(ox.NamedNode(node)).rsplit("/", 1)[-1])
+        rows.append((number, [action, first, second, term_value(note[0]) if note else ""]))
+    return [row for _, row in sorted(rows)]
+
+
+__all__ = ["control_claims", "entity_names", "event_and_entity_claims", "stored_overrides", "term_value"]

@@ -27,6 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.backend import Backend
 from kg.errors import ResourceError
 from kg.resources import resource_dir
 from kg.vocab import GRAPH_NS, ID_NS, PREFIXES, XSD
@@ -82,13 +83,14 @@ def ontology_dir() -> Path:
 _find_ontology_dir = ontology_dir  # validate()'s keyword of the same name hides the function
 
 
-def validate(data: pyoxigraph.Store | pyoxigraph.Dataset | rdflib.Graph, *,
+def validate(data: Backend | pyoxigraph.Dataset | rdflib.Graph, *,
              ontology_dir: Path | None = None) -> ValidationReport:
     """Check ``data`` against the project's SHACL shapes.
 
     Args:
-        data: a pyoxigraph Store or Dataset, or an rdflib Graph, Dataset or
-            ConjunctiveGraph; all its graphs are read as one.
+        data: a pyoxigraph Store or Dataset, a store on a SPARQL server
+            (``kg.remote``), or an rdflib Graph, Dataset or ConjunctiveGraph;
+            all its graphs are read as one.
         ontology_dir: the folder with ``ckg.ttl`` and ``shapes.ttl``; the one
             shipped with the project when omitted.
 
@@ -152,7 +154,7 @@ def _load(directory: Path, *_mtimes: float) -> tuple[rdflib.Graph, rdflib.Graph]
 
 def _triples(data: object) -> Iterable[tuple]:
     """Every triple of ``data`` as rdflib terms, whatever graph it is in."""
-    if isinstance(data, (pyoxigraph.Store, pyoxigraph.Dataset)):
+    if isinstance(data, (pyoxigraph.Store, pyoxigraph.Dataset, Backend)):
         convert = _Converter()
         return ((convert(q.subject), convert(q.predicate), convert(q.object)) for q in data)
     if isinstance(data, rdflib.graph.ConjunctiveGraph):  # rdflib's Dataset is one too

@@ -32,6 +32,10 @@ What keeps it safe:
 * Well-formed XML: characters XML 1.0 forbids become U+FFFD.
 * The store lock (``lock``): a ``kg build`` on a served store fails at once, and
   nothing in the store directory changes while it is served.
+* A store on a SPARQL server (``serve("http://HOST:PORT")``, see ``kg.remote``):
+  the workers forward queries to it through read-only clients, which send no
+  update; they need the network for that, so there the guard alone keeps
+  ``SERVICE`` and ``LOAD`` out, and the server, not a lock, keeps writers off.
 
 To update a served store, build into a new directory and swap::
 

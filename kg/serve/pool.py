@@ -1,6 +1,11 @@
 """The worker processes that run queries: pyoxigraph cannot cancel a query, so each runs in a process of its own
 (the store opened with ``Store.read_only``, the network closed to it by ``sandbox``), and one that overruns the
 time limit is killed and replaced. Slow queries are kept from taking every worker (see ``WorkerPool``).
+
+A store on a SPARQL server (``kg.remote``) is opened as a read-only client, which sends no update; such a
+worker needs the network to reach the server, so it runs without the filter, and the query guard alone keeps
+SERVICE and LOAD from it. Killing it closes its connection: start the server with a time limit of its own
+(``oxigraph serve --timeout-s``) so that it stops the query too.
 """
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.backend import Backend
 from kg.errors import StoreError
+from kg.remote import RemoteStore, is_remote
 from kg.serve.guard import check_query
 from kg.serve.messages import Reply, one_line, text_reply
 from kg.serve.running import Job, run_job
@@ -56,18 +63,20 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def worker_main(fd: int, store_path: str) -> None:
-    """A worker process: forbid itself the network, open the store read-only, then answer Jobs on the
-    connection ``fd``."""
-    sandbox = forbid_network()  # first, before any thread starts: only threads started later inherit it
+    """A worker process: forbid itself the network (unless the store is on a server), open the store read-only,
+    then answer Jobs on the connection ``fd``."""
+    remote = is_remote(store_path)
+    sandbox = forbid_network() if not remote else None  # first, before any thread starts: only later ones inherit it
     if sandbox is not None:
         log.warning("query worker %d runs without its network filter (%s); the query guard still applies",
                     os.getpid(), sandbox)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(os.getppid())
     conn = Connection(fd)
+    store: Backend
     try:
-        store = ox.Store.read_only(store_path)
-    except OSError as err:
+        store = RemoteStore(store_path, read_only=True) if remote else ox.Store.read_only(store_path)
+    except (OSError, StoreError) as err:
         conn.send(("error", f"{store_path}: cannot open the store read-only: {one_line(err)}"))
         return
     check_query("ASK {}")  # imports and warms up rdflib's parser before the first query
@@ -83,7 +92,7 @@ def worker_main(fd: int, store_path: str) -> None:
 class _Worker:
     """One worker process and our end of its connection."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path | str) -> None:
         ours, theirs = socket.socketpair()
         code = "import sys; from kg.serve.pool import worker_main; worker_main(int(sys.argv[1]), sys.argv[2])"
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
@@ -175,7 +184,7 @@ class WorkerPool:
     A worker that overruns the time limit, or dies, is killed and replaced.
     """
 
-    def __init__(self, store_path: Path, size: int, *, start: int = START_WORKERS, slow_after: float = SLOW_AFTER,
+    def __init__(self, store_path: Path | str, size: int, *, start: int = START_WORKERS, slow_after: float = SLOW_AFTER,
                  slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> None:
         self.store_path = store_path
         self.size = size

@@ -10,12 +10,14 @@ b'{"head":{},"boolean":true}'
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, cast
 
 import pyoxigraph as ox
 
+from kg.backend import Backend
 from kg.serve.formats import FORMATS, OX_RESULTS, not_acceptable, serialize_graph
 from kg.serve.guard import check_query, names_dataset
 from kg.serve.messages import Reply, RequestError, one_line, text_reply
@@ -91,7 +93,7 @@ def _solutions_body(solutions: ox.QuerySolutions, fmt: str, limit: int) -> bytes
     return cast(bytes, parsed.serialize(format=OX_RESULTS[fmt]))
 
 
-def _triples_body(triples: ox.QueryTriples, fmt: str, limit: int) -> bytes:
+def _triples_body(triples: Iterable[ox.Triple], fmt: str, limit: int) -> bytes:
     """CONSTRUCT/DESCRIBE triples in ``fmt``, or the refusal past ``limit`` triples."""
     kept = list(islice(triples, limit + 1))
     if len(kept) > limit:
@@ -99,13 +101,14 @@ def _triples_body(triples: ox.QueryTriples, fmt: str, limit: int) -> bytes:
     return serialize_graph(kept, fmt, PREFIXES)
 
 
-def _result_reply(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, job: Job) -> Reply:
-    """Serialize a query result in the format the job chose for its kind."""
-    kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
+def _result_reply(result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], job: Job) -> Reply:
+    """Serialize a query result in the format the job chose for its kind (triples: pyoxigraph's QueryTriples, or
+    those a SPARQL server answered)."""
+    kind = "results" if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else "graph"
     key = job.graph_format if kind == "graph" else job.results_format
     if key is None:
         return text_reply(406, not_acceptable(kind))
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         body = _triples_body(result, key, job.max_results)
     elif isinstance(result, ox.QueryBoolean):
         body = xml_bytes(cast(bytes, result.serialize(format=OX_RESULTS[key])))
@@ -131,8 +134,9 @@ def dataset(job: Job) -> dict[str, Any]:
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()]}
 
 
-def run_job(store: ox.Store, job: Job) -> Reply:
-    """Check and run one query on ``store``; every outcome becomes a Reply."""
+def run_job(store: Backend, job: Job) -> Reply:
+    """Check and run one query on ``store`` (embedded, or a client of a server: ``kg.backend``); every outcome
+    becomes a Reply."""
     try:
         check_query(job.query)
         result = store.query(job.query, prefixes=PREFIXES, **dataset(job))

@@ -15,6 +15,7 @@ from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import ServeError
+from kg.remote import is_remote
 from kg.resources import resource
 from kg.serve.access_log import AccessLog
 from kg.serve.endpoint import Endpoint
@@ -185,12 +186,13 @@ class SparqlServer(http.server.ThreadingHTTPServer):
         self.close()
 
 
-def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
+def make_server(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
                 max_results: int = 100_000, cors: bool | Sequence[str] = (), workers: int = DEFAULT_WORKERS,
                 queries_dir: Path | None = None, access_log: AccessLog | None = None,
                 allowed_hosts: Sequence[str] = (), queue_wait: float = DEFAULT_QUEUE_WAIT,
                 slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> SparqlServer:
-    """A started-up but not yet serving server over the store at ``store_path``.
+    """A started-up but not yet serving server over the store at ``store_path`` (a directory, or the URL of a
+    SPARQL server whose store it forwards queries to, see ``kg.remote``; no store lock is taken on a server).
 
     Call ``start()`` (a thread) or ``serve_forever()``, and ``close()`` at the end (which closes ``access_log``
     too). ``port=0`` picks a free port (read it back from ``server.url``). ``workers`` is the most worker
@@ -222,8 +224,9 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
         raise ServeError(f"--cors: expected an origin such as https://example.org (or *), got {bad[0]!r}")
     for page in ("index.html", "sparql.html"):  # a missing page fails here, not on the first visit
         resource("static", page)
-    store_path = Path(store_path)
-    lock = hold_lock(store_path)
+    remote = is_remote(store_path)
+    store_path = store_path if remote else Path(store_path)
+    lock = None if remote else hold_lock(Path(store_path))  # a server keeps its own store safe
     pool = WorkerPool(store_path, workers, slow_per_client=slow_per_client)
     endpoint = Endpoint(pool, timeout=timeout, max_results=max_results, queries_dir=queries_dir,
                         queue_wait=queue_wait)
@@ -231,13 +234,15 @@ def make_server(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, 
     try:
         server = SparqlServer((host, port), endpoint, lock, access_log, gate)
     except OSError as err:
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise ServeError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     try:
         pool.start()
     except BaseException:
         server.server_close()
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
     return server
 
@@ -246,7 +251,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(store_path: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
+def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
           max_results: int = 100_000, cors: bool | Sequence[str] = (), workers: int = DEFAULT_WORKERS,
           access_log: str | Path | None = None, allowed_hosts: Sequence[str] = (),
           queue_wait: float = DEFAULT_QUEUE_WAIT, slow_per_client: int = DEFAULT_SLOW_PER_CLIENT) -> None:
