@@ -346,6 +346,31 @@ class Gazetteer:
         """
         return normalise(name) in self._blocked
 
+    def seat(self, key: str) -> str | None:
+        """The city a governorate is named after and holds, which stands for both in the graph; or None.
+
+        >>> gaz = Gazetteer.load()
+        >>> gaz.seat("sy/gov/idlib"), gaz.seat("sy/gov/rif-dimashq"), gaz.seat("sy/idlib")
+        ('sy/idlib', None, None)
+        """
+        return self._seats[0].get(key)
+
+    def seat_of(self, key: str) -> str | None:
+        """The governorate the city ``key`` is the seat of (see :meth:`seat`), or None.
+
+        >>> Gazetteer.load().seat_of("sy/idlib"), Gazetteer.load().seat_of("sy/ariha")
+        ('sy/gov/idlib', None)
+        """
+        return self._seats[1].get(key)
+
+    @functools.cached_property
+    def _seats(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(governorate key -> the city of its name inside it, and the reverse), from one pass over the rows."""
+        names = {row[0]: normalise(row[1]) for row in self._rows if row[2] == "governorate"}
+        seats = {row[7]: row[0] for row in self._rows
+                 if row[2] == "city" and row[7] in names and normalise(row[1]) == names[row[7]]}
+        return seats, {city: gov for gov, city in seats.items()}
+
     def ancestors(self, place: Place) -> list[Place]:
         """The places containing ``place``: parent, grandparent, ... up to the country.
 

@@ -63,6 +63,26 @@ class PlaceBook:
                          geonames_id=None, latitude=None, longitude=None, parent=parent)
         return None
 
+    def node(self, ref: str) -> tuple[str, str | None]:
+        """The place node ``ref`` is written as, and the precision to keep beside it: a governorate named after the
+        city it holds shares that city's node ("Idlib province" and "Idlib" are one place), keeping "governorate".
+
+        >>> book = PlaceBook(Gazetteer.load(), {})
+        >>> book.node("place/sy/gov/idlib"), book.node("place/sy/idlib"), book.node("place/sy/gov/rif-dimashq")
+        (('place/sy/idlib', 'governorate'), ('place/sy/idlib', None), ('place/sy/gov/rif-dimashq', None))
+        """
+        seat = self.gazetteer.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
+        return (f"place/{seat}", "governorate") if seat else (ref, None)
+
+    def as_told(self, ref: str, precision: str | None) -> str:
+        """The place a telling gave, from its node and precision (the inverse of :meth:`node`).
+
+        >>> PlaceBook(Gazetteer.load(), {}).as_told("place/sy/idlib", "governorate")
+        'place/sy/gov/idlib'
+        """
+        governorate = self.gazetteer.seat_of(ref.split("/", 1)[1]) if precision == "governorate" else None
+        return f"place/{governorate}" if governorate else ref
+
     def kind(self, ref: str | None) -> str | None:
         place = self.place(ref) if ref else None
         return place.kind if place else None

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.resolution.entities import EntityResolver
-from kg.resolution.events import Clusters, event_of, keyed, redirected
+from kg.resolution.events import Clusters, as_told, event_of, keyed, redirected
 from kg.resolution.names import ResolutionRules, skeleton
 from kg.resolution.records import (CanonicalEntity, CanonicalEvent, Claim, EntityClaim, FigureReport, Override,
                                    Resolution, Roles, follow)
@@ -55,7 +55,7 @@ class Resolver(EntityResolver):
                      if e.ref.startswith("place/")}
         book = self._place_book(described, {})
         affiliation = {e.ref: e.affiliation for e in entities if e.affiliation}
-        claims = [redirected(c, redirects) for c in claims]
+        claims = [as_told(redirected(c, redirects), book) for c in claims]
         names = {**(labels or {}), **{e.ref: e.label for e in entities}}
         clusters = Clusters(self.lexicon, self.overrides, self.rules.undated_window, book, affiliation).of(claims)
         events = keyed([event_of(cluster, book, names, affiliation, self.lexicon) for cluster in clusters])

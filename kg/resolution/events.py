@@ -185,6 +185,13 @@ def redirected(claim: Claim, redirects: dict[str, str]) -> Claim:
     return replace(claim, place=follow(redirects, claim.place), roles=claim.roles.mapped(redirects), figures=figures)
 
 
+def as_told(claim: Claim, book: PlaceBook) -> Claim:
+    """The claim with the place its article gave: a governorate, not the node it shares with its city."""
+    if claim.place is None or claim.place_precision is None:
+        return claim
+    return replace(claim, place=book.as_told(claim.place, claim.place_precision), place_precision=None)
+
+
 def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     return tuple(sorted({r for g in groups for r in g}))
 
@@ -264,12 +271,14 @@ def event_of(claims: list[Claim], book: PlaceBook, names: dict[str, str],
         if placed else None
     articles = sorted({c.article for c in claims})
     outlets = len({c.outlet or c.article for c in claims})
-    place_label = names.get(place or "")
+    node, precision = book.node(place) if place else (None, None)
+    place_label = names.get(node or "")
+    place_label = f"{place_label} {precision}" if place_label and precision == "governorate" else place_label
     label = first.type + (f" in {place_label}" if place_label else "") + (f", {date.lexical()}" if date else "")
     lead = sorted({affiliation.get(r, r) for r in first.roles.agents or first.roles.participants})[:3]
     return CanonicalEvent(
         key=_key(first, date, place, lead), type=first.type, label=label,
-        claims=tuple(sorted(c.ref for c in claims)), date=date, place=place,
+        claims=tuple(sorted(c.ref for c in claims)), date=date, place=node, place_precision=precision,
         roles=reconciled_roles(claims, lexicon), articles=tuple(articles),
         evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
         sources=tuple(sorted({(f.ref, f.reported_by) for c in claims for f in c.figures if f.reported_by})),
