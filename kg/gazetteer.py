@@ -76,6 +76,7 @@ _GOVERNORATE_WORDS = r"province|governorate|governate|muhafazah|muhafazat|countr
 _CITY_WORDS = r"city|town|village"
 _PREFIX = re.compile(rf"^(?:the )?(?:(?P<gov>{_GOVERNORATE_WORDS})|(?P<city>{_CITY_WORDS})) of (?P<name>.+)$")
 _SUFFIX = re.compile(rf"^(?:the )?(?P<name>.+?) (?:(?P<gov>{_GOVERNORATE_WORDS})|(?P<city>{_CITY_WORDS}))$")
+_COUNTRYSIDE = re.compile(r"^(?:(?:rural|reef|rif) (?P<rural>.+)|(?P<around>.+) (?:countryside|suburbs))$", re.IGNORECASE)
 _RURAL = re.compile(r"^(?:the )?(?:rural|reef|rif) (?P<name>.+)$")
 _DIRECTION = re.compile(
     r"^(?:the )?(?:(?:north|south|east|west)(?:ern)?|central|(?:north|south)(?:east|west)(?:ern)?) (?P<name>.+)$"
@@ -362,6 +363,41 @@ class Gazetteer:
         ('sy/gov/idlib', None)
         """
         return self._seats[1].get(key)
+
+    def countryside(self, key: str) -> str | None:
+        """The governorate that is the countryside of the city ``key`` ("Rural Damascus", "Damascus Countryside"
+        are names of Rif Dimashq), or None.
+
+        >>> Gazetteer.load().countryside("sy/damascus"), Gazetteer.load().countryside("sy/idlib")
+        ('sy/gov/rif-dimashq', None)
+        """
+        return self._countrysides.get(key)
+
+    def countryside_of(self, key: str) -> str | None:
+        """The city whose countryside the governorate ``key`` is (the inverse of :meth:`countryside`), or None.
+
+        >>> Gazetteer.load().countryside_of("sy/gov/rif-dimashq")
+        'sy/damascus'
+        """
+        return next((city for city, gov in self._countrysides.items() if gov == key), None)
+
+    @functools.cached_property
+    def _countrysides(self) -> dict[str, str]:
+        """City key -> the governorate one of whose names calls it that city's countryside (one city of the name)."""
+        cities: dict[tuple[str, str], list[str]] = {}
+        for row in self._rows:
+            if row[2] == "city":
+                cities.setdefault((row[3], normalise(row[1])), []).append(row[0])
+        out: dict[str, str] = {}
+        for row in self._rows:
+            if row[2] != "governorate":
+                continue
+            for name in (row[1], *(row[9].split("|") if row[9] else ())):
+                match = _COUNTRYSIDE.match(name)
+                found = cities.get((row[3], normalise(match["rural"] or match["around"]))) if match else None
+                if found and len(found) == 1:
+                    out.setdefault(found[0], row[0])
+        return out
 
     @functools.cached_property
     def _seats(self) -> tuple[dict[str, str], dict[str, str]]:

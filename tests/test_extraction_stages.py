@@ -697,6 +697,11 @@ def test_one_event_told_over_two_sentences(nlp, text, expected):
     # a capital that stands for its state
     *both("Rebels said regime jets bombed Douma on Monday. The United States accused Damascus of that attack, which "
           "it estimates killed 1429 people.", {"place/sy/douma"}, id="a-capital-accused"),
+    # a capital one is loyal to or backed by stands for its state: the shelling is nowhere the text says
+    *both("Militias loyal to Damascus shelled rebel positions on Monday, killing three civilians, activists said.",
+          set(), id="a-capital-one-is-loyal-to"),
+    *both("Fighters backed by Damascus attacked rebel positions on Monday, killing five people, a monitor said.",
+          set(), id="a-capital-one-is-backed-by"),
 ])
 def test_places_that_say_where_someone_or_something_else_is_do_not_place_the_event(nlp, text, places):
     assert {e.place for e in record(nlp, text).events} == places

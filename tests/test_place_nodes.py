@@ -106,3 +106,29 @@ def test_articles_naming_the_city_and_the_province_give_one_place_node(tmp_path:
         "SELECT ?precision WHERE { ?c ckg:saysPlace ?idlib ; ckg:saysPlacePrecision ?precision . "
         "?idlib rdfs:label 'Idlib' }")}
     assert said == {"governorate"}  # article a said the province; article b the city
+
+
+# --- a city and the governorate that is its countryside ("Rural Damascus")
+
+
+def test_a_countryside_governorate_is_found_by_its_names() -> None:
+    pairs = {city: GAZETTEER.countryside(city) for city in ("sy/damascus", "sy/idlib", "sy/aleppo")}
+    assert pairs == {"sy/damascus": "sy/gov/rif-dimashq", "sy/idlib": None, "sy/aleppo": None}
+    names = {normalise(n) for n in (GAZETTEER.get("sy/gov/rif-dimashq").name, *GAZETTEER.get("sy/gov/rif-dimashq").variants)}
+    assert "damascus countryside" in names and GAZETTEER.countryside_of("sy/gov/rif-dimashq") == "sy/damascus"
+
+
+def test_a_report_of_the_capital_may_be_of_its_countryside_but_is_no_less_precise() -> None:
+    book = PlaceBook(GAZETTEER, {})
+    assert book.compatible("place/sy/damascus", "place/sy/douma")
+    assert book.compatible("place/sy/eastern-ghouta", "place/sy/damascus")
+    assert not book.compatible("place/sy/idlib", "place/sy/douma")
+    assert not book.deeper("place/sy/douma", "place/sy/damascus")  # "Damascus" names the city unless told otherwise
+    assert book.region("place/sy/douma") == book.region("place/sy/damascus") != book.region("place/sy/idlib")
+
+
+def test_reports_of_the_capital_and_a_town_of_its_countryside_that_day_are_one_event() -> None:
+    damascus, douma = claim("a1", "place/sy/damascus"), claim("a2", "place/sy/douma")
+    other_day = claim("a3", "place/sy/douma", date=DateValue(2016, 3, 10))
+    groups = {frozenset(e.claims) for e in resolve([damascus, douma, other_day])}
+    assert groups == {frozenset({damascus.ref, douma.ref}), frozenset({other_day.ref})}

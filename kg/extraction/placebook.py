@@ -129,15 +129,33 @@ class PlaceBook:
             return True  # "Jisreen" and "Eastern Ghouta", neither placed: the town may be in the region
         if self.contains(pa, pb) or self.contains(pb, pa) or self.same_area(a, b):
             return True
-        wa, wb = self._widened(pa), self._widened(pb)  # "Idlib" may be the province: Atmeh in Idlib province fits
-        return (wa is not pa or wb is not pb) and (self.contains(wa, pb) or self.contains(wb, pa))
+        # "Idlib" may be the province: Atmeh in Idlib province fits; "Damascus" its countryside: Douma fits
+        return any(self.contains(w, pb) for w in self._areas(pa)) or any(self.contains(w, pa) for w in self._areas(pb))
 
-    def _widened(self, place: Place) -> Place:
-        """A city that shares its governorate's name stands for that governorate too ("Idlib", "Hama")."""
+    def _areas(self, place: Place) -> list[Place]:
+        """The wider areas a city's name stands for too, for matching: the governorate of its name ("Idlib",
+        "Hama") and the governorate that is its countryside ("Damascus": Rif Dimashq, "Damascus Countryside")."""
+        rural = self.gazetteer.countryside(place.key) if place.kind == "city" else None
+        return self._named_governorate(place) + ([self.gazetteer.get(rural)] if rural else [])
+
+    def _named_governorate(self, place: Place) -> list[Place]:
+        """The governorate a city shares its name with and lies in ("Idlib", "Hama"), if one."""
         parent = self.place(f"place/{place.parent}") if place.kind == "city" and place.parent else None
         if parent is not None and parent.kind == "governorate" and parent.name.split()[0] == place.name.split()[0]:
-            return parent
-        return place
+            return [parent]
+        return []
+
+    def region(self, ref: str) -> str | None:
+        """The governorate a place lies in, a city's countryside counted as the city's (Douma, in Rif Dimashq, and
+        Damascus are one region), or None.
+
+        >>> book = PlaceBook(Gazetteer.load(), {})
+        >>> book.region("place/sy/douma"), book.region("place/sy/damascus"), book.region("place/sy/ariha")
+        ('place/sy/gov/damascus', 'place/sy/gov/damascus', 'place/sy/gov/idlib')
+        """
+        governorate = self.governorate(ref)
+        city = self.gazetteer.countryside_of(governorate.split("/", 1)[1]) if governorate else None
+        return (self.governorate(f"place/{city}") or governorate) if city else governorate
 
     def common_city(self, a: str | None, b: str | None) -> str | None:
         """The city two different parts of it lie in ("Tabbaleh" and "Bab Sharqi" in Damascus), if one."""
@@ -157,6 +175,7 @@ class PlaceBook:
             return True  # a village the text names is more precise than the town or province it is told in
         if self.unplaced(a) and self.unplaced(b) and pb.kind == "area" and pa.kind != "area":
             return True  # a town is more precise than a region
-        wide = self._widened(pb)  # Atmeh, in Idlib province, is more precise than "Idlib"
+        wide = self._named_governorate(pb)  # Atmeh, in Idlib province, is more precise than "Idlib" (but Douma
+        # is no more precise than "Damascus": a report of the capital is of the city, unless it says otherwise)
         return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city") or \
-            (wide is not pb and pa.kind != "governorate" and self.contains(wide, pa))
+            (pa.kind != "governorate" and any(self.contains(w, pa) for w in wide))

@@ -1,7 +1,8 @@
 """Event resolution: claims of many articles -> one canonical event per real event.
 
-Claims are blocked by type and governorate (claims whose place is only the country, or a place no text
-put inside one, are compared with every block of their type) and filed by month, so a claim is compared
+Claims are blocked by type and governorate (a city's countryside governorate counts as the city's, so Douma
+and "Damascus" share a block; claims whose place is only the country, or a place no text put inside one, are
+compared with every block of their type) and filed by month, so a claim is compared
 only with events it may fit. Within a block, claims are taken from the most specific (day-dated, most
 precise place) to the least, and each joins the first event whose every claim it fits (:meth:`Clusters.fits`).
 Two claims of one article are never one event: the article's reader has already joined its tellings.
@@ -53,7 +54,7 @@ class Clusters:
             elif self.book.unplaced(c.place) or self.book.kind(c.place) == "country":
                 floating.append(c)
             else:
-                blocks.setdefault(self.book.governorate(c.place) or c.place, []).append(c)
+                blocks.setdefault(self.book.region(c.place) or c.place, []).append(c)
         clusters: list[list[Claim]] = []
         index: dict[tuple[str, str, tuple[int, int]], list[int]] = {}
 
@@ -163,8 +164,10 @@ class Clusters:
         return self._places[key]
 
     def _told_after(self, date: DateValue, published: dt.date) -> bool:
-        """Whether an article published on ``published`` may tell, undated, the event of ``date`` (its day)."""
-        return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= self.window
+        """Whether an article published on ``published`` may tell, undated, the event of ``date``: a day, or a month
+        of which some day is one of the days before publication the window covers (a year says too little)."""
+        return date.precision != "year" and date.first_day() <= published \
+            and published - min(date.last_day(), published) <= self.window
 
 
 def _close(a: DateValue, b: DateValue) -> bool:
