@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kg.admin_areas import AdminAreas
 from kg.dates import DateValue, resolve
 from kg.extraction.figures import Figures
 from kg.extraction.mentions import EntityMention, Sentence
@@ -169,7 +170,7 @@ class _ArticleEntities:
             return
         place: Place | None = self.gazetteer.get(key) if key in self.gazetteer else None
         while place is not None:
-            seat = self.gazetteer.seat(place.key)  # a governorate named after its city is written as that city
+            seat = self.places.areas.seat(place.key)  # a governorate named after its city is written as that city
             place = self.gazetteer.get(seat) if seat else place
             ref = f"place/{place.key}"
             if ref in self.entities:
@@ -192,7 +193,7 @@ class _ArticleEntities:
 def place_entity(place: Place, gazetteer: Gazetteer) -> Entity:
     """A gazetteer place as an entity; a governorate is named as one, so it never passes for another city.
 
-    A city that a governorate is named after stands for both (see :meth:`Gazetteer.seat`): one node, a City and a
+    A city that a governorate is named after stands for both (see :meth:`AdminAreas.seat`): one node, a City and a
     Governorate, with the governorate's names, in the governorate's container.
 
     >>> gaz = Gazetteer.load()
@@ -209,13 +210,14 @@ def place_entity(place: Place, gazetteer: Gazetteer) -> Entity:
     parent = place.parent
     if place.kind == "governorate":
         label, variants = _governorate_names(place)
-    governorate = gazetteer.seat_of(place.key)
+    areas = AdminAreas.of(gazetteer)
+    governorate = areas.seat_of(place.key)
     if governorate is not None:
         province = gazetteer.get(governorate)
         names = _governorate_names(province)
         variants = tuple(dict.fromkeys((*variants, names[0], *names[1])))
         classes, parent = (*classes, "Governorate"), province.parent
-    seat = gazetteer.seat(parent) if parent else None
+    seat = areas.seat(parent) if parent else None
     return Entity("place", place.key, label, classes, variants,
                   parent=f"place/{seat or parent}" if parent else None, latitude=place.latitude,
                   longitude=place.longitude, geonames_id=place.geonames_id)

@@ -76,7 +76,6 @@ _GOVERNORATE_WORDS = r"province|governorate|governate|muhafazah|muhafazat|countr
 _CITY_WORDS = r"city|town|village"
 _PREFIX = re.compile(rf"^(?:the )?(?:(?P<gov>{_GOVERNORATE_WORDS})|(?P<city>{_CITY_WORDS})) of (?P<name>.+)$")
 _SUFFIX = re.compile(rf"^(?:the )?(?P<name>.+?) (?:(?P<gov>{_GOVERNORATE_WORDS})|(?P<city>{_CITY_WORDS}))$")
-_COUNTRYSIDE = re.compile(r"^(?:(?:rural|reef|rif) (?P<rural>.+)|(?P<around>.+) (?:countryside|suburbs))$", re.IGNORECASE)
 _RURAL = re.compile(r"^(?:the )?(?:rural|reef|rif) (?P<name>.+)$")
 _DIRECTION = re.compile(
     r"^(?:the )?(?:(?:north|south|east|west)(?:ern)?|central|(?:north|south)(?:east|west)(?:ern)?) (?P<name>.+)$"
@@ -346,66 +345,6 @@ class Gazetteer:
         (True, None, 'Al-Tall')
         """
         return normalise(name) in self._blocked
-
-    def seat(self, key: str) -> str | None:
-        """The city a governorate is named after and holds, which stands for both in the graph; or None.
-
-        >>> gaz = Gazetteer.load()
-        >>> gaz.seat("sy/gov/idlib"), gaz.seat("sy/gov/rif-dimashq"), gaz.seat("sy/idlib")
-        ('sy/idlib', None, None)
-        """
-        return self._seats[0].get(key)
-
-    def seat_of(self, key: str) -> str | None:
-        """The governorate the city ``key`` is the seat of (see :meth:`seat`), or None.
-
-        >>> Gazetteer.load().seat_of("sy/idlib"), Gazetteer.load().seat_of("sy/ariha")
-        ('sy/gov/idlib', None)
-        """
-        return self._seats[1].get(key)
-
-    def countryside(self, key: str) -> str | None:
-        """The governorate that is the countryside of the city ``key`` ("Rural Damascus", "Damascus Countryside"
-        are names of Rif Dimashq), or None.
-
-        >>> Gazetteer.load().countryside("sy/damascus"), Gazetteer.load().countryside("sy/idlib")
-        ('sy/gov/rif-dimashq', None)
-        """
-        return self._countrysides.get(key)
-
-    def countryside_of(self, key: str) -> str | None:
-        """The city whose countryside the governorate ``key`` is (the inverse of :meth:`countryside`), or None.
-
-        >>> Gazetteer.load().countryside_of("sy/gov/rif-dimashq")
-        'sy/damascus'
-        """
-        return next((city for city, gov in self._countrysides.items() if gov == key), None)
-
-    @functools.cached_property
-    def _countrysides(self) -> dict[str, str]:
-        """City key -> the governorate one of whose names calls it that city's countryside (one city of the name)."""
-        cities: dict[tuple[str, str], list[str]] = {}
-        for row in self._rows:
-            if row[2] == "city":
-                cities.setdefault((row[3], normalise(row[1])), []).append(row[0])
-        out: dict[str, str] = {}
-        for row in self._rows:
-            if row[2] != "governorate":
-                continue
-            for name in (row[1], *(row[9].split("|") if row[9] else ())):
-                match = _COUNTRYSIDE.match(name)
-                found = cities.get((row[3], normalise(match["rural"] or match["around"]))) if match else None
-                if found and len(found) == 1:
-                    out.setdefault(found[0], row[0])
-        return out
-
-    @functools.cached_property
-    def _seats(self) -> tuple[dict[str, str], dict[str, str]]:
-        """(governorate key -> the city of its name inside it, and the reverse), from one pass over the rows."""
-        names = {row[0]: normalise(row[1]) for row in self._rows if row[2] == "governorate"}
-        seats = {row[7]: row[0] for row in self._rows
-                 if row[2] == "city" and row[7] in names and normalise(row[1]) == names[row[7]]}
-        return seats, {city: gov for gov, city in seats.items()}
 
     def ancestors(self, place: Place) -> list[Place]:
         """The places containing ``place``: parent, grandparent, ... up to the country.

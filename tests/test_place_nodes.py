@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.admin_areas import AdminAreas
 from kg.build import build
 from kg.claims import _ArticleEntities
 from kg.dates import DateValue
@@ -21,6 +22,7 @@ from kg.resolution import Claim, Resolver, Roles
 from kg.store import GraphStore
 
 GAZETTEER = Gazetteer.load()
+AREAS = AdminAreas.of(GAZETTEER)
 LEXICON = Lexicon.load()
 REGIME = "actor/syrian-government"
 MONDAY, TUESDAY = DateValue(2016, 3, 14), dt.date(2016, 3, 15)
@@ -28,7 +30,7 @@ MONDAY, TUESDAY = DateValue(2016, 3, 14), dt.date(2016, 3, 15)
 
 def test_every_seat_is_a_city_of_its_governorates_name_inside_it() -> None:
     governorates = [p for p in GAZETTEER if p.kind == "governorate"]
-    seats = {g.key: GAZETTEER.seat(g.key) for g in governorates}
+    seats = {g.key: AREAS.seat(g.key) for g in governorates}
     assert sum(1 for s in seats.values() if s) > 20
     for governorate, city in seats.items():
         if city is None:
@@ -36,7 +38,7 @@ def test_every_seat_is_a_city_of_its_governorates_name_inside_it() -> None:
         place = GAZETTEER.get(city)
         assert place.kind == "city" and place.parent == governorate
         assert normalise(place.name) == normalise(GAZETTEER.get(governorate).name)
-        assert GAZETTEER.seat_of(city) == governorate
+        assert AREAS.seat_of(city) == governorate
     assert seats["sy/gov/rif-dimashq"] is None  # no city is called Rif Dimashq: the governorate keeps its node
 
 
@@ -112,10 +114,10 @@ def test_articles_naming_the_city_and_the_province_give_one_place_node(tmp_path:
 
 
 def test_a_countryside_governorate_is_found_by_its_names() -> None:
-    pairs = {city: GAZETTEER.countryside(city) for city in ("sy/damascus", "sy/idlib", "sy/aleppo")}
+    pairs = {city: AREAS.countryside(city) for city in ("sy/damascus", "sy/idlib", "sy/aleppo")}
     assert pairs == {"sy/damascus": "sy/gov/rif-dimashq", "sy/idlib": None, "sy/aleppo": None}
     names = {normalise(n) for n in (GAZETTEER.get("sy/gov/rif-dimashq").name, *GAZETTEER.get("sy/gov/rif-dimashq").variants)}
-    assert "damascus countryside" in names and GAZETTEER.countryside_of("sy/gov/rif-dimashq") == "sy/damascus"
+    assert "damascus countryside" in names and AREAS.countryside_of("sy/gov/rif-dimashq") == "sy/damascus"
 
 
 def test_a_report_of_the_capital_may_be_of_its_countryside_but_is_no_less_precise() -> None:

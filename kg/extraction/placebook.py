@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kg.admin_areas import AdminAreas
 from kg.extraction.mentions import EntityMention
 from kg.gazetteer import Gazetteer, Place
 
@@ -22,6 +23,7 @@ class PlaceBook:
 
     def __init__(self, gazetteer: Gazetteer, described: dict[str, EntityMention]) -> None:
         self.gazetteer = gazetteer
+        self.areas = AdminAreas.of(gazetteer)  # the seats and countrysides of its governorates
         self.described = described  # place ref -> the mention that described it (with its parent)
         self.inferred: dict[str, str] = {}  # described place with no container named -> the one its event shows
 
@@ -71,7 +73,7 @@ class PlaceBook:
         >>> book.node("place/sy/gov/idlib"), book.node("place/sy/idlib"), book.node("place/sy/gov/rif-dimashq")
         (('place/sy/idlib', 'governorate'), ('place/sy/idlib', None), ('place/sy/gov/rif-dimashq', None))
         """
-        seat = self.gazetteer.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
+        seat = self.areas.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
         return (f"place/{seat}", "governorate") if seat else (ref, None)
 
     def as_told(self, ref: str, precision: str | None) -> str:
@@ -80,7 +82,7 @@ class PlaceBook:
         >>> PlaceBook(Gazetteer.load(), {}).as_told("place/sy/idlib", "governorate")
         'place/sy/gov/idlib'
         """
-        governorate = self.gazetteer.seat_of(ref.split("/", 1)[1]) if precision == "governorate" else None
+        governorate = self.areas.seat_of(ref.split("/", 1)[1]) if precision == "governorate" else None
         return f"place/{governorate}" if governorate else ref
 
     def kind(self, ref: str | None) -> str | None:
@@ -135,7 +137,7 @@ class PlaceBook:
     def _areas(self, place: Place) -> list[Place]:
         """The wider areas a city's name stands for too, for matching: the governorate of its name ("Idlib",
         "Hama") and the governorate that is its countryside ("Damascus": Rif Dimashq, "Damascus Countryside")."""
-        rural = self.gazetteer.countryside(place.key) if place.kind == "city" else None
+        rural = self.areas.countryside(place.key) if place.kind == "city" else None
         return self._named_governorate(place) + ([self.gazetteer.get(rural)] if rural else [])
 
     def _named_governorate(self, place: Place) -> list[Place]:
@@ -154,7 +156,7 @@ class PlaceBook:
         ('place/sy/gov/damascus', 'place/sy/gov/damascus', 'place/sy/gov/idlib')
         """
         governorate = self.governorate(ref)
-        city = self.gazetteer.countryside_of(governorate.split("/", 1)[1]) if governorate else None
+        city = self.areas.countryside_of(governorate.split("/", 1)[1]) if governorate else None
         return (self.governorate(f"place/{city}") or governorate) if city else governorate
 
     def common_city(self, a: str | None, b: str | None) -> str | None:
