@@ -134,3 +134,14 @@ def test_reports_of_the_capital_and_a_town_of_its_countryside_that_day_are_one_e
     other_day = claim("a3", "place/sy/douma", date=DateValue(2016, 3, 10))
     groups = {frozenset(e.claims) for e in resolve([damascus, douma, other_day])}
     assert groups == {frozenset({damascus.ref, douma.ref}), frozenset({other_day.ref})}
+
+
+def test_a_village_an_event_put_in_a_governorate_fits_what_the_governorate_holds() -> None:
+    from kg.extraction.mentions import EntityMention
+
+    village = EntityMention("place/sy/jisrin", "Jisrin", 0, 0, "Jisrin", parent="place/country/sy", place_kind="city")
+    book = PlaceBook(GAZETTEER, {village.ref: village})
+    assert book.compatible(village.ref, "place/sy/eastern-ghouta") and book.compatible(village.ref, "place/sy/idlib")
+    book.infer(village.ref, "place/sy/harasta")  # one event told at the village and at Harasta, in Rif Dimashq
+    assert book.compatible(village.ref, "place/sy/eastern-ghouta") and book.compatible("place/sy/douma", village.ref)
+    assert not book.compatible(village.ref, "place/sy/idlib")

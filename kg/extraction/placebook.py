@@ -124,6 +124,10 @@ class PlaceBook:
         pa, pb = self.place(a), self.place(b)
         if pa is None or pb is None:
             return False
+        known = [(x, y) for x, y in ((a, b), (b, a)) if x in self.inferred and y.split("/", 1)[1] in self.gazetteer]
+        if known:  # a village an event put in a governorate fits what the governorate holds, as it did unplaced
+            described, other = known[0]
+            return self.compatible(self.inferred[described], other)
         if self.unplaced(a) != self.unplaced(b):  # "in Tall Tawil village" and "in Hasakah": where is Tall Tawil?
             other = b if self.unplaced(a) else a
             return self.kind(other) != "country" and other.split("/", 1)[1] in self.gazetteer
