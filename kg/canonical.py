@@ -89,7 +89,7 @@ def override_rows(store: GraphStore) -> list[list[str]]:
 
 RULES = tuple(Path(__file__).resolve().parent / name for name in (
     "resolution/__init__.py", "resolution/records.py", "resolution/names.py", "resolution/entities.py",
-    "resolution/events.py", "extraction/placebook.py", "canonical.py", "control.py", "rdf.py", "data/resolution.toml",
+    "resolution/events.py", "extraction/placebook.py", "admin_areas.py", "canonical.py", "control.py", "rdf.py", "data/resolution.toml",
     "data/actors.toml", "data/people.toml"))
 """What a resolution's result depends on besides the claims and the overrides: its code and the data it reads."""
 

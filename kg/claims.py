@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kg.admin_areas import AdminAreas
 from kg.dates import DateValue, resolve
 from kg.extraction.figures import Figures
 from kg.extraction.mentions import EntityMention, Sentence
@@ -83,6 +84,7 @@ class EventClaim:
     accused_by: tuple[str, ...] = ()  # who accuses its agents of it
     date_text: str | None = None  # the words the date was read from ("on Monday")
     changes_hands: bool = False  # a capture or surrender of the place itself
+    place_precision: str | None = None  # "governorate": the text named the province of the city ``place`` is
 
 
 @dataclass(frozen=True)
@@ -163,16 +165,18 @@ class _ArticleEntities:
         if mention is not None and mention.parent:
             self.add_place(mention.parent.split("/", 1)[1])
             kind = DESCRIBED_CLASSES.get(mention.place_kind or "", "Neighbourhood")
-            self.entities[f"place/{key}"] = Entity("place", key, mention.label, (kind,), (), parent=mention.parent,
-                                                   from_text=True)
+            self.entities[f"place/{key}"] = Entity("place", key, mention.label, (kind,), (),
+                                                   parent=self.places.node(mention.parent)[0], from_text=True)
             return
         place: Place | None = self.gazetteer.get(key) if key in self.gazetteer else None
         while place is not None:
+            seat = self.places.areas.seat(place.key)  # a governorate named after its city is written as that city
+            place = self.gazetteer.get(seat) if seat else place
             ref = f"place/{place.key}"
             if ref in self.entities:
                 break
-            self.entities[ref] = place_entity(place)
-            place = self.gazetteer.get(place.parent) if place.parent else None
+            entity = self.entities[ref] = place_entity(place, self.gazetteer)
+            place = self.gazetteer.get(entity.parent.split("/", 1)[1]) if entity.parent else None
 
     def ensure(self, refs: Iterable[str]) -> None:
         """Every entity in ``refs`` is described (an actor or place an event names that no mention did)."""
@@ -186,18 +190,43 @@ class _ArticleEntities:
                 self.add_place(key)
 
 
-def place_entity(place: Place) -> Entity:
-    """A gazetteer place as an entity; a governorate is named as one, so it never passes for its capital city."""
+def place_entity(place: Place, gazetteer: Gazetteer) -> Entity:
+    """A gazetteer place as an entity; a governorate is named as one, so it never passes for another city.
+
+    A city that a governorate is named after stands for both (see :meth:`AdminAreas.seat`): one node, a City and a
+    Governorate, with the governorate's names, in the governorate's container.
+
+    >>> gaz = Gazetteer.load()
+    >>> idlib = place_entity(gaz.get("sy/idlib"), gaz)
+    >>> idlib.label, idlib.classes, idlib.parent, "Idlib province" in idlib.alt_labels
+    ('Idlib', ('City', 'Governorate'), 'place/country/sy', True)
+    >>> place_entity(gaz.get("sy/ariha"), gaz).parent
+    'place/sy/idlib'
+    """
     kind_class = {"country": "Country", "governorate": "Governorate", "city": "City", "neighbourhood": "Neighbourhood",
                   "area": "Area"}
     label, variants = place.name, tuple(place.variants)
+    classes: tuple[str, ...] = (kind_class.get(place.kind, "City"),)
+    parent = place.parent
     if place.kind == "governorate":
-        base = label[:-len(" Governorate")] if label.lower().endswith(" governorate") else label
-        label = f"{base} Governorate"
-        variants = (f"{base} province", *(f"{v} Governorate" for v in variants))
-    return Entity("place", place.key, label, (kind_class.get(place.kind, "City"),), variants,
-                  parent=f"place/{place.parent}" if place.parent else None, latitude=place.latitude,
+        label, variants = _governorate_names(place)
+    areas = AdminAreas.of(gazetteer)
+    governorate = areas.seat_of(place.key)
+    if governorate is not None:
+        province = gazetteer.get(governorate)
+        names = _governorate_names(province)
+        variants = tuple(dict.fromkeys((*variants, names[0], *names[1])))
+        classes, parent = (*classes, "Governorate"), province.parent
+    seat = areas.seat(parent) if parent else None
+    return Entity("place", place.key, label, classes, variants,
+                  parent=f"place/{seat or parent}" if parent else None, latitude=place.latitude,
                   longitude=place.longitude, geonames_id=place.geonames_id)
+
+
+def _governorate_names(place: Place) -> tuple[str, tuple[str, ...]]:
+    """A governorate's label and other names: "Idlib Governorate", ("Idlib province", "Idleb Governorate")."""
+    base = place.name[:-len(" Governorate")] if place.name.lower().endswith(" governorate") else place.name
+    return f"{base} Governorate", (f"{base} province", *(f"{v} Governorate" for v in place.variants))
 
 
 def merged_figures(figures: Iterable[Figures]) -> tuple[CasualtyFigures, ...]:
@@ -231,12 +260,13 @@ def _qualifier(a: Figures, b: Figures) -> str:
     return a.qualifier
 
 
-def _claim(event: ArticleEvent) -> EventClaim:
+def _claim(event: ArticleEvent, places: PlaceBook) -> EventClaim:
     evidence = tuple(event.evidence)
-    return EventClaim(type=event.type, date=event.date, place=event.place, agents=event.agents, targets=event.targets,
+    place, precision = places.node(event.place) if event.place else (None, None)
+    return EventClaim(type=event.type, date=event.date, place=place, agents=event.agents, targets=event.targets,
                       participants=event.participants, evidence=evidence, casualties=merged_figures(event.figures),
                       claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text,
-                      changes_hands=event.changes_hands)
+                      changes_hands=event.changes_hands, place_precision=precision)
 
 
 def article_record(article: Article, doc: Doc, digest: str | None = None, *, lexicon: Lexicon | None = None,
@@ -251,8 +281,8 @@ def article_record(article: Article, doc: Doc, digest: str | None = None, *, lex
     for mention in reading.mentions:
         parent = reading.place_parents.get(mention.ref)
         entities.add(replace(mention, parent=parent) if parent else mention)
-    events = tuple(_claim(e) for e in reading.events)
-    control = tuple(_control(c, article) for c in reading.control)
+    events = tuple(_claim(e, entities.places) for e in reading.events)
+    control = tuple(_control(c, article, entities.places) for c in reading.control)
     entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by,
                                                  *e.accused_by, e.place, *(f.reported_by for f in e.casualties)) if r)
     entities.ensure(r for c in control for r in (c.place, c.actor))
@@ -261,9 +291,9 @@ def article_record(article: Article, doc: Doc, digest: str | None = None, *, lex
                          control=control)
 
 
-def _control(mention: ControlMention, article: Article) -> ControlClaim:
+def _control(mention: ControlMention, article: Article, places: PlaceBook) -> ControlClaim:
     published = article.published
     s = mention.sentence
     since = resolve(mention.since_text, published=published) if mention.since_text else None
     observed = DateValue.from_date(published) if published else None
-    return ControlClaim(mention.place, mention.actor, s, observed, since)
+    return ControlClaim(places.node(mention.place)[0], mention.actor, s, observed, since)

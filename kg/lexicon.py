@@ -104,6 +104,8 @@ class Lexicon:
     several_words: frozenset[str]  # "multiple", "a series of": a trigger told as several events
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
+    another_event: frozenset[str]  # "separate", "meanwhile": the sentence tells another event than the one before
+    allegiance: frozenset[str]  # "loyal to Damascus", "backed by Moscow": a capital after one stands for its state
     agencies: frozenset[str]  # "AFP", "Reuters": a place named right before one is a dateline
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
     defence_verbs: frozenset[str]  # "repelled an attack": the subject was attacked
@@ -161,6 +163,8 @@ class Lexicon:
             attack_words=frozenset(attack["words"]), event_nouns=frozenset(attack["event_nouns"]),
             several_words=frozenset(attack["several_words"]),
             demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
+            allegiance=frozenset(words["names"]["allegiance"]),
+            another_event=frozenset(words["discourse"]["another_event"]),
             agencies=frozenset(words["discourse"]["agencies"]),
             killing_verbs=frozenset(attack["killing_verbs"]),
             defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),

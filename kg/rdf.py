@@ -141,6 +141,8 @@ def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, 
         out.append(Quad(node, CKG.changesHands, Literal("true", datatype=XSD.boolean), g))
     if event.place:
         out.append(Quad(node, CKG.saysPlace, ref_iri(event.place), g))
+    if event.place_precision:
+        out.append(Quad(node, CKG.saysPlacePrecision, Literal(event.place_precision), g))
     for prop, refs in ((CKG.saysAgent, event.agents), (CKG.saysTarget, event.targets),
                        (CKG.saysParticipant, event.participants), (CKG.saysClaimedBy, event.claimed_by),
                        (CKG.saysAccusedBy, event.accused_by)):
@@ -223,6 +225,8 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
         out.append(Quad(node, CKG.date, _dated(event.date), g))
     if event.place:
         out.append(Quad(node, CKG.place, ref_iri(event.place), g))
+    if event.place_precision:
+        out.append(Quad(node, CKG.placePrecision, Literal(event.place_precision), g))
     for prop, share in ((CKG.dateConfidence, event.date_confidence), (CKG.placeConfidence, event.place_confidence)):
         if share is not None:
             out.append(Quad(node, prop, _decimal(share), g))

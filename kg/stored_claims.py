@@ -73,11 +73,12 @@ def event_and_entity_claims(store: Backend) -> tuple[list[Claim], list[EntityCla
         figures = tuple(_figures(store, report, graph) for report in sorted(props.get(CKG.saysCasualties, ()), key=str))
         date = props.get(CKG.saysDate)
         place = props.get(CKG.saysPlace)
+        precision = props.get(CKG.saysPlacePrecision)
         events.append(Claim(
             _ref(node), _ref(graph), term_value(props[CKG.saysType][0]).rsplit("#", 1)[1], published,
             outlet, DateValue.parse(term_value(date[0])) if date else None, _ref(place[0]) if place else None,
             Roles(*(refs[p] for p in _CLAIM_ROLES)), tuple(sorted(_ref(m) for m in props.get(CKG.readFrom, ()))),
-            figures, CKG.changesHands in props))
+            figures, CKG.changesHands in props, term_value(precision[0]) if precision else None))
     entities: list[EntityClaim] = []
     for quad in store.quads_for_pattern(None, RDF.type, CKG.EntityClaim, None):
         node, graph = quad.subject, quad.graph_name

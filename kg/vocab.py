@@ -64,9 +64,9 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     qualifier reportedBy affiliation locatedIn text startOffset endOffset inArticle inTitle claimedBy accusedBy
     contentHash
     sourceOutlet
-    EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysAgent saysTarget saysParticipant
+    EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysPlacePrecision saysAgent saysTarget saysParticipant
     saysClaimedBy saysAccusedBy saysCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
-    resolvedTo killedLow killedBest killedHigh confidence dateConfidence placeConfidence articleCount outletCount
+    resolvedTo killedLow killedBest killedHigh confidence dateConfidence placeConfidence placePrecision articleCount outletCount
     Override action first second
     ControlClaim ControlPeriod saysController saysSince controlledPlace controller start end startDay endDay
     startedBy endedBy supportedBy conflictsWith changesHands

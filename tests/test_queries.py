@@ -490,8 +490,10 @@ def test_seeds_meetings_include_sochi_with_russia_and_the_syrian_government(seed
 
 @pytest.mark.model
 def test_seeds_the_syrian_government_attacked_raqqa(seeds: GraphStore) -> None:
-    raqqa = rows(seeds, "places_attacked_by", actor="Syrian government")[0]
-    assert (raqqa["location"], raqqa["within"]) == ("Raqqa", "Raqqa Governorate")
+    places = {r["location"]: r for r in rows(seeds, "places_attacked_by", actor="Syrian government")}
+    raqqa = places["Raqqa"]
+    assert (raqqa["location"], raqqa["within"]) == ("Raqqa", "Syria")  # Raqqa stands for its governorate too
+    assert places["Palmyra"]["within"] == "Homs"  # in Homs Governorate, the node of the city of Homs
     assert raqqa["attacks"] >= 2 and "AirStrike" in raqqa["types"] and raqqa["last"] >= "2014-11-25"
     pairs = {(r["actor_a"], r["actor_b"]): r for r in rows(seeds, "shared_events")}
     assert pairs[("Islamic State", "Syrian government")]["hostile"] >= 1

@@ -79,6 +79,17 @@ def test_an_undated_report_joins_the_event_of_the_days_before_it_and_no_other() 
                                                                frozenset({weeks_later.ref})}
 
 
+def test_an_undated_report_joins_an_event_of_the_month_whose_days_it_may_tell() -> None:
+    month = claim("a1", date=DateValue(2014, 11))
+    early_december = claim("a2", date=None, published=dt.date(2014, 12, 2))
+    late_december = claim("a3", date=None, published=dt.date(2014, 12, 20))
+    year = claim("a4", date=DateValue(2014), place=ALEPPO)
+    undated_in_aleppo = claim("a5", date=None, place=ALEPPO, published=dt.date(2014, 12, 2))
+    assert groups(resolve([month, early_december, late_december, year, undated_in_aleppo])) == {
+        frozenset({month.ref, early_december.ref}), frozenset({late_december.ref}), frozenset({year.ref}),
+        frozenset({undated_in_aleppo.ref})}  # a year says too little to take an undated report
+
+
 def test_dates_that_clearly_differ_never_merge() -> None:
     november, september = claim("a1"), claim("a2", date=DateValue(2014, 9, 6))
     assert len(resolve([november, september]).events) == 2

@@ -170,6 +170,13 @@ class _Assembly:
         here = mention.place is None or previous.place is not None and self.places.compatible(mention.place, previous.place)
         return 0 <= gap < DISCOURSE_CHARS // 3 and bool(words & self.lexicon.same_time) and here
 
+    def _tells_more(self, mentions: list[EventMention]) -> bool:
+        """Whether undated tellings of another toll at another place tell more of the dated event of their type
+        (another source's count, the school the shell hit), as they do unless they say they are of another
+        ("Separate air strikes killed 12", "shelling has meanwhile killed another three")."""
+        return not any({w.strip(".,;:\"'").lower() for w in m.sentence.text.split()} & self.lexicon.another_event
+                       for m in mentions)
+
     def _vague(self, place: str | None) -> bool:
         if place is None:
             return True
@@ -211,7 +218,8 @@ class _Assembly:
         day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near, day):
             return False
-        if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()):
+        if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()) \
+                and not (b.date is None and a.date is not None and self._tells_more(b.mentions)):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
                                                                         self.sides(b.agents)):
@@ -222,7 +230,9 @@ class _Assembly:
         title = any(m.sentence.in_title for m in a.mentions + b.mentions)
         same_toll = any(f.killed is not None and f.killed == g.killed for f in a.figures for g in b.figures)
         same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
-        return title or same_toll or same_day or a.place == b.place and (a.date is None or b.date is None)
+        undated = [g for g in (a, b) if g.date is None]
+        more = len(undated) == 1 and self._tells_more(undated[0].mentions)  # an undated telling of the dated event
+        return title or same_toll or same_day or more or a.place == b.place and bool(undated)
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
         if mention.refers_back and mention.place is None:  # "the attack" is the attack told last
@@ -244,7 +254,8 @@ class _Assembly:
                                      self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
                 continue
             if group.place != mention.place and mention.place is not None and mention.figures \
-                    and _tolls_differ(group.figures, [mention.figures]):
+                    and _tolls_differ(group.figures, [mention.figures]) \
+                    and not (date is None and group.date is not None and self._tells_more([mention])):
                 continue  # another toll at another place: another event
             if group.place is None or mention.place is None:
                 shared = self.sides([*group.agents, *group.targets, *group.participants]) & \

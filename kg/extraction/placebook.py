@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kg.admin_areas import AdminAreas
 from kg.extraction.mentions import EntityMention
 from kg.gazetteer import Gazetteer, Place
 
@@ -22,6 +23,7 @@ class PlaceBook:
 
     def __init__(self, gazetteer: Gazetteer, described: dict[str, EntityMention]) -> None:
         self.gazetteer = gazetteer
+        self.areas = AdminAreas.of(gazetteer)  # the seats and countrysides of its governorates
         self.described = described  # place ref -> the mention that described it (with its parent)
         self.inferred: dict[str, str] = {}  # described place with no container named -> the one its event shows
 
@@ -63,6 +65,26 @@ class PlaceBook:
                          geonames_id=None, latitude=None, longitude=None, parent=parent)
         return None
 
+    def node(self, ref: str) -> tuple[str, str | None]:
+        """The place node ``ref`` is written as, and the precision to keep beside it: a governorate named after the
+        city it holds shares that city's node ("Idlib province" and "Idlib" are one place), keeping "governorate".
+
+        >>> book = PlaceBook(Gazetteer.load(), {})
+        >>> book.node("place/sy/gov/idlib"), book.node("place/sy/idlib"), book.node("place/sy/gov/rif-dimashq")
+        (('place/sy/idlib', 'governorate'), ('place/sy/idlib', None), ('place/sy/gov/rif-dimashq', None))
+        """
+        seat = self.areas.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
+        return (f"place/{seat}", "governorate") if seat else (ref, None)
+
+    def as_told(self, ref: str, precision: str | None) -> str:
+        """The place a telling gave, from its node and precision (the inverse of :meth:`node`).
+
+        >>> PlaceBook(Gazetteer.load(), {}).as_told("place/sy/idlib", "governorate")
+        'place/sy/gov/idlib'
+        """
+        governorate = self.areas.seat_of(ref.split("/", 1)[1]) if precision == "governorate" else None
+        return f"place/{governorate}" if governorate else ref
+
     def kind(self, ref: str | None) -> str | None:
         place = self.place(ref) if ref else None
         return place.kind if place else None
@@ -102,6 +124,10 @@ class PlaceBook:
         pa, pb = self.place(a), self.place(b)
         if pa is None or pb is None:
             return False
+        known = [(x, y) for x, y in ((a, b), (b, a)) if x in self.inferred and y.split("/", 1)[1] in self.gazetteer]
+        if known:  # a village an event put in a governorate fits what the governorate holds, as it did unplaced
+            described, other = known[0]
+            return self.compatible(self.inferred[described], other)
         if self.unplaced(a) != self.unplaced(b):  # "in Tall Tawil village" and "in Hasakah": where is Tall Tawil?
             other = b if self.unplaced(a) else a
             return self.kind(other) != "country" and other.split("/", 1)[1] in self.gazetteer
@@ -109,15 +135,33 @@ class PlaceBook:
             return True  # "Jisreen" and "Eastern Ghouta", neither placed: the town may be in the region
         if self.contains(pa, pb) or self.contains(pb, pa) or self.same_area(a, b):
             return True
-        wa, wb = self._widened(pa), self._widened(pb)  # "Idlib" may be the province: Atmeh in Idlib province fits
-        return (wa is not pa or wb is not pb) and (self.contains(wa, pb) or self.contains(wb, pa))
+        # "Idlib" may be the province: Atmeh in Idlib province fits; "Damascus" its countryside: Douma fits
+        return any(self.contains(w, pb) for w in self._areas(pa)) or any(self.contains(w, pa) for w in self._areas(pb))
 
-    def _widened(self, place: Place) -> Place:
-        """A city that shares its governorate's name stands for that governorate too ("Idlib", "Hama")."""
+    def _areas(self, place: Place) -> list[Place]:
+        """The wider areas a city's name stands for too, for matching: the governorate of its name ("Idlib",
+        "Hama") and the governorate that is its countryside ("Damascus": Rif Dimashq, "Damascus Countryside")."""
+        rural = self.areas.countryside(place.key) if place.kind == "city" else None
+        return self._named_governorate(place) + ([self.gazetteer.get(rural)] if rural else [])
+
+    def _named_governorate(self, place: Place) -> list[Place]:
+        """The governorate a city shares its name with and lies in ("Idlib", "Hama"), if one."""
         parent = self.place(f"place/{place.parent}") if place.kind == "city" and place.parent else None
         if parent is not None and parent.kind == "governorate" and parent.name.split()[0] == place.name.split()[0]:
-            return parent
-        return place
+            return [parent]
+        return []
+
+    def region(self, ref: str) -> str | None:
+        """The governorate a place lies in, a city's countryside counted as the city's (Douma, in Rif Dimashq, and
+        Damascus are one region), or None.
+
+        >>> book = PlaceBook(Gazetteer.load(), {})
+        >>> book.region("place/sy/douma"), book.region("place/sy/damascus"), book.region("place/sy/ariha")
+        ('place/sy/gov/damascus', 'place/sy/gov/damascus', 'place/sy/gov/idlib')
+        """
+        governorate = self.governorate(ref)
+        city = self.areas.countryside_of(governorate.split("/", 1)[1]) if governorate else None
+        return (self.governorate(f"place/{city}") or governorate) if city else governorate
 
     def common_city(self, a: str | None, b: str | None) -> str | None:
         """The city two different parts of it lie in ("Tabbaleh" and "Bab Sharqi" in Damascus), if one."""
@@ -137,6 +181,7 @@ class PlaceBook:
             return True  # a village the text names is more precise than the town or province it is told in
         if self.unplaced(a) and self.unplaced(b) and pb.kind == "area" and pa.kind != "area":
             return True  # a town is more precise than a region
-        wide = self._widened(pb)  # Atmeh, in Idlib province, is more precise than "Idlib"
+        wide = self._named_governorate(pb)  # Atmeh, in Idlib province, is more precise than "Idlib" (but Douma
+        # is no more precise than "Damascus": a report of the capital is of the city, unless it says otherwise)
         return self.contains(pb, pa) or (self.same_area(a, b) and pa.kind == "city") or \
-            (wide is not pb and pa.kind != "governorate" and self.contains(wide, pa))
+            (pa.kind != "governorate" and any(self.contains(w, pa) for w in wide))

@@ -39,11 +39,16 @@ class PlaceReader:
         self.gazetteer = gazetteer
 
     def _acts(self, mention: EntityMention) -> bool:
-        """Whether a name stands as a subject or object ("Moscow hosted", "accused Damascus"), as a state does."""
+        """Whether a name stands as a subject or object ("Moscow hosted", "accused Damascus"), or as what one is
+        loyal to ("militias loyal to Damascus", "backed by Moscow"), as a state does."""
         start, end = self.mentions.tokens_of(mention)
         doc = self.mentions.doc
+        root = doc[start:end].root
+        if root.dep_ == "pobj" and root.head.lower_ in {"to", "by", "with"} and \
+                {root.head.head.lemma_.lower(), root.head.head.lower_} & self.lexicon.allegiance:
+            return True
         after_preposition = any(t.lower_ in PLACE_PREPOSITIONS for t in doc[max(0, start - 3):start])
-        return doc[start:end].root.dep_ in ACTING_DEPS and not after_preposition  # "in down town Damascus": a place
+        return root.dep_ in ACTING_DEPS and not after_preposition  # "in down town Damascus": a place
 
     def outside(self, mention: EntityMention) -> bool:
         """True for a place the event was outside of ("a town outside the capital Damascus")."""

@@ -12,14 +12,18 @@ one node. Spellings of one name are merged: people whose names fold to one key
 alike inside places that contain one another ("Zubdiya" in Syria and "Zubdiya"
 in Aleppo, "Salamyieh" and the gazetteer's Salamiyah).
 
-*Events.* Claims are blocked by type and governorate (claims whose place is
-only the country, or a place no text put inside one, are compared with every
-block of their type), so the cost grows with the claims of a block, not of the
-store. Within a block, claims are taken from the most specific (day-dated, most
-precise place) to the least, and each joins the first event whose every claim
-it fits: another article's, a place inside or around the other's, dates
-compatible at the known precision (an undated claim fits an event of the days
-before its publication), and sides that do not conflict. Two claims of one
+*Events.* Claims are blocked by type and governorate (a city's countryside
+governorate counts as the city's; claims whose place is only the country, or a
+place no text put inside one, are compared with every block of their type), so
+the cost grows with the claims of a block, not of the store. Within a block,
+claims are taken from the most specific (day-dated, most precise place) to the
+least, and each joins the first event whose every claim it fits: another
+article's, a place inside or around the other's (a city and the province of its
+name or its countryside are one area), dates compatible at the known precision
+(an undated claim fits an event of a day, or a month, among the days before its
+publication), and sides that do not conflict. A claim of a province whose city
+shares its node (see :meth:`kg.extraction.placebook.PlaceBook.node`) is
+compared as told, the province; its event keeps the precision. Two claims of one
 article are never one event: the article's reader has already joined its
 tellings.
 
@@ -38,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.resolution.entities import EntityResolver
-from kg.resolution.events import Clusters, event_of, keyed, redirected
+from kg.resolution.events import Clusters, as_told, event_of, keyed, redirected
 from kg.resolution.names import ResolutionRules, skeleton
 from kg.resolution.records import (CanonicalEntity, CanonicalEvent, Claim, EntityClaim, FigureReport, Override,
                                    Resolution, Roles, follow)
@@ -55,7 +59,7 @@ class Resolver(EntityResolver):
                      if e.ref.startswith("place/")}
         book = self._place_book(described, {})
         affiliation = {e.ref: e.affiliation for e in entities if e.affiliation}
-        claims = [redirected(c, redirects) for c in claims]
+        claims = [as_told(redirected(c, redirects), book) for c in claims]
         names = {**(labels or {}), **{e.ref: e.label for e in entities}}
         clusters = Clusters(self.lexicon, self.overrides, self.rules.undated_window, book, affiliation).of(claims)
         events = keyed([event_of(cluster, book, names, affiliation, self.lexicon) for cluster in clusters])

@@ -1,7 +1,8 @@
 """Event resolution: claims of many articles -> one canonical event per real event.
 
-Claims are blocked by type and governorate (claims whose place is only the country, or a place no text
-put inside one, are compared with every block of their type) and filed by month, so a claim is compared
+Claims are blocked by type and governorate (a city's countryside governorate counts as the city's, so Douma
+and "Damascus" share a block; claims whose place is only the country, or a place no text put inside one, are
+compared with every block of their type) and filed by month, so a claim is compared
 only with events it may fit. Within a block, claims are taken from the most specific (day-dated, most
 precise place) to the least, and each joins the first event whose every claim it fits (:meth:`Clusters.fits`).
 Two claims of one article are never one event: the article's reader has already joined its tellings.
@@ -53,7 +54,7 @@ class Clusters:
             elif self.book.unplaced(c.place) or self.book.kind(c.place) == "country":
                 floating.append(c)
             else:
-                blocks.setdefault(self.book.governorate(c.place) or c.place, []).append(c)
+                blocks.setdefault(self.book.region(c.place) or c.place, []).append(c)
         clusters: list[list[Claim]] = []
         index: dict[tuple[str, str, tuple[int, int]], list[int]] = {}
 
@@ -163,8 +164,10 @@ class Clusters:
         return self._places[key]
 
     def _told_after(self, date: DateValue, published: dt.date) -> bool:
-        """Whether an article published on ``published`` may tell, undated, the event of ``date`` (its day)."""
-        return date.precision == "day" and dt.timedelta(0) <= published - date.first_day() <= self.window
+        """Whether an article published on ``published`` may tell, undated, the event of ``date``: a day, or a month
+        of which some day is one of the days before publication the window covers (a year says too little)."""
+        return date.precision != "year" and date.first_day() <= published \
+            and published - min(date.last_day(), published) <= self.window
 
 
 def _close(a: DateValue, b: DateValue) -> bool:
@@ -183,6 +186,13 @@ def redirected(claim: Claim, redirects: dict[str, str]) -> Claim:
         return claim
     figures = tuple(replace(f, reported_by=follow(redirects, f.reported_by)) for f in claim.figures)
     return replace(claim, place=follow(redirects, claim.place), roles=claim.roles.mapped(redirects), figures=figures)
+
+
+def as_told(claim: Claim, book: PlaceBook) -> Claim:
+    """The claim with the place its article gave: a governorate, not the node it shares with its city."""
+    if claim.place is None or claim.place_precision is None:
+        return claim
+    return replace(claim, place=book.as_told(claim.place, claim.place_precision), place_precision=None)
 
 
 def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
@@ -264,12 +274,14 @@ def event_of(claims: list[Claim], book: PlaceBook, names: dict[str, str],
         if placed else None
     articles = sorted({c.article for c in claims})
     outlets = len({c.outlet or c.article for c in claims})
-    place_label = names.get(place or "")
+    node, precision = book.node(place) if place else (None, None)
+    place_label = names.get(node or "")
+    place_label = f"{place_label} {precision}" if place_label and precision == "governorate" else place_label
     label = first.type + (f" in {place_label}" if place_label else "") + (f", {date.lexical()}" if date else "")
     lead = sorted({affiliation.get(r, r) for r in first.roles.agents or first.roles.participants})[:3]
     return CanonicalEvent(
         key=_key(first, date, place, lead), type=first.type, label=label,
-        claims=tuple(sorted(c.ref for c in claims)), date=date, place=place,
+        claims=tuple(sorted(c.ref for c in claims)), date=date, place=node, place_precision=precision,
         roles=reconciled_roles(claims, lexicon), articles=tuple(articles),
         evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
         sources=tuple(sorted({(f.ref, f.reported_by) for c in claims for f in c.figures if f.reported_by})),

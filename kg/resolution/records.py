@@ -67,6 +67,7 @@ class Claim:
     evidence: tuple[str, ...] = ()  # mention refs
     figures: tuple[FigureReport, ...] = ()
     changes_hands: bool = False  # a capture or surrender of the place itself
+    place_precision: str | None = None  # "governorate": the article named the province of the city ``place`` is
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class CanonicalEvent:
     place_confidence: float | None = None
     outlets: int = 1
     changes_hands: bool = False  # every claim says the place itself changed hands (not "villages near it")
+    place_precision: str | None = None  # "governorate": the reports place it in the province of the city ``place`` is
 
     @property
     def ref(self) -> str:
