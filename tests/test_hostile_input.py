@@ -44,6 +44,7 @@ SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 build_module = importlib.import_module("kg.build")  # the module: `kg.build` is the function
 reading_module = importlib.import_module("kg.reading")
+records_module = importlib.import_module("kg.reading.records")  # where an article is made from a text
 DEADLINE = 300  # seconds: a guard against a hang, not a timing assertion
 MAX_CHARS = 20_000  # the mixed build's --max-chars: the seeds are shorter, the long text is cut quickly
 SENTENCE = "Government forces shelled the town of Nawa in Daraa province on Monday, killing 4 people, activists said."
@@ -207,10 +208,10 @@ def fail_on_boom(real: Callable, arg: Callable[..., str]) -> Callable:
 def test_a_stage_that_fails_for_one_article_costs_only_that_article(stage: str, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     if stage == "reading":
-        monkeypatch.setattr(reading_module, "_make_article", fail_on_boom(reading_module._make_article,
-                                                                          lambda key, text, *a, **k: text))
+        monkeypatch.setattr(records_module, "make_article", fail_on_boom(records_module.make_article,
+                                                                         lambda key, text, *a, **k: text))
     elif stage == "cleaning":
-        monkeypatch.setattr(reading_module, "clean_text", fail_on_boom(reading_module.clean_text,
+        monkeypatch.setattr(records_module, "clean_text", fail_on_boom(records_module.clean_text,
                                                                        lambda text, **k: text))
     elif stage == "nlp":  # the whole batch fails at first; parsed again one text at a time, only one fails
         monkeypatch.setattr(ConflictSpans, "__call__", fail_on_boom(ConflictSpans.__call__,
