@@ -47,9 +47,9 @@ def _csv_layout(header: list[str], columns: dict[str, str] | None,
 
 def read_csv_file(path: Path, options: ReadOptions) -> Iterator[Item]:
     origin = display_path(path)
-    stream, problem = open_stream(path)
-    if stream is None:
-        yield problem  # type: ignore[misc]
+    stream = open_stream(path)
+    if isinstance(stream, ReadProblem):
+        yield stream
         return
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     with stream:

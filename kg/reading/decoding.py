@@ -101,13 +101,13 @@ class DecodedLines:
                                                         "undecodable bytes replaced with U+FFFD", skipped=False)
 
 
-def open_stream(path: Path) -> tuple[BinaryIO | None, ReadProblem | None]:
-    """Open a file to stream it, after checking that it is neither empty nor binary."""
+def open_stream(path: Path) -> BinaryIO | ReadProblem:
+    """A file opened to stream it, after checking that it is neither empty nor binary; or the problem with it."""
     origin = display_path(path)
     try:
         stream = open_regular(path)
     except OSError as exc:
-        return None, ReadProblem(origin, f"cannot read: {one_line(exc)}")
+        return ReadProblem(origin, f"cannot read: {one_line(exc)}")
     head = stream.read(_SNIFF)
     if len(head) < _SNIFF:  # the whole file
         problem = _check_bytes(head, origin)
@@ -117,6 +117,6 @@ def open_stream(path: Path) -> tuple[BinaryIO | None, ReadProblem | None]:
         problem = ReadProblem(origin, "UTF-16 text; save it as UTF-8 to read it")
     if problem:
         stream.close()
-        return None, problem
+        return problem
     stream.seek(0)
-    return stream, None
+    return stream

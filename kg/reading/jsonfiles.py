@@ -63,9 +63,9 @@ def read_json_file(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 def read_jsonl_file(path: Path, options: ReadOptions) -> Iterator[Item]:
     origin = display_path(path)
-    stream, problem = open_stream(path)
-    if stream is None:
-        yield problem  # type: ignore[misc]
+    stream = open_stream(path)
+    if isinstance(stream, ReadProblem):
+        yield stream
         return
     with stream:
         lines = DecodedLines(stream)
