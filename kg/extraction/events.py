@@ -190,10 +190,9 @@ class _SentenceReader:
         if clause.dep_ != "advcl" or not any(c.lower_ in {"as", "while", "when"} and c.dep_ == "mark" for c in clause.children):
             return None
         main = {t.i for t in clause.head.subtree} - {t.i for t in clause.subtree}
-        for other in self.doc.spans["triggers"]:
-            if other.start != trigger.start and other.root.i in main:
-                return other.text
-        return None
+        rooted = _triggers_by_root(self.doc)
+        found = [entry for i in main for entry in rooted.get(i, ()) if entry[1] != trigger.start]
+        return min(found)[2] if found else None  # the first in the Doc's order of triggers
 
     def source(self, sent: Span) -> str | None:
         """Whom the sentence attributes its figures to ("according to the Observatory", "a monitor said")."""
@@ -244,6 +243,18 @@ def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | 
                         if span.text in triggers:
                             return triggers[span.text]
     return None
+
+
+def _triggers_by_root(doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
+    """Root token -> (place in ``doc.spans["triggers"]``, start, text) of the triggers with that root (found once per
+    Doc)."""
+    rooted = doc.user_data.get("kg_triggers_by_root")
+    if rooted is None:
+        rooted = {}
+        for n, span in enumerate(doc.spans["triggers"]):
+            rooted.setdefault(span.root.i, []).append((n, span.start, span.text))
+        doc.user_data["kg_triggers_by_root"] = rooted
+    return rooted
 
 
 def _triggers_at(doc: Doc) -> dict[int, list[Span]]:
