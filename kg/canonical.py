@@ -15,9 +15,11 @@ only what changed: a second run over the same claims changes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import CurationError
+from kg.errors import CurationError, KgError, ResolutionError
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.control import control_periods
@@ -114,19 +116,46 @@ def resolve_store(store: GraphStore, *, lexicon: Lexicon | None = None, gazettee
     ``force``.
     """
     rows = override_rows(store)
-    state = resolution_state(store, rows)
-    if not force and store.resolved_state() == state:
-        return 0
-    claims, entity_claims = store.claims()
-    labels, names = store.entity_names()
-    resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides_of(rows))
-    resolution = resolver.resolve(claims, entity_claims, labels)
-    sides = {e.ref: e.affiliation for e in resolution.entities if e.affiliation}
-    periods = control_periods(resolution.events, store.control_claims(), dict(resolution.redirects), sides)
-    named = {**labels, **{e.ref: e.label for e in resolution.entities}}
-    quads = canonical_quads(resolution, names) | set(control_quads(periods, named))
-    entities = store.graph_triples(ENTITIES_GRAPH)
-    canonical = {q for q in quads if q.triple not in entities}
-    canonical.add(state_quad(state))
-    changed = store.sync_graph(CANONICAL_GRAPH, canonical)
-    return changed + store.sync_graph(CURATION_GRAPH, curation_quads(rows))
+    with _stage("reading the claims"):
+        state = resolution_state(store, rows)
+        if not force and store.resolved_state() == state:
+            return 0
+        claims, entity_claims = store.claims()
+        labels, names = store.entity_names()
+    with _stage("resolving entities and events"):
+        resolver = Resolver(lexicon or Lexicon.load(), gazetteer or Gazetteer.load(), overrides_of(rows))
+        resolution = resolver.resolve(claims, entity_claims, labels)
+    with _stage("control periods"):
+        sides = {e.ref: e.affiliation for e in resolution.entities if e.affiliation}
+        periods = control_periods(resolution.events, store.control_claims(), dict(resolution.redirects), sides)
+    with _stage("canonical quads"):
+        named = {**labels, **{e.ref: e.label for e in resolution.entities}}
+        quads = canonical_quads(resolution, names) | set(control_quads(periods, named))
+        entities = store.graph_triples(ENTITIES_GRAPH)
+        canonical = {q for q in quads if q.triple not in entities}
+        canonical.add(state_quad(state))
+    with _stage("writing"):  # the canonical graph, with the state, last: until it is written, the old state stands
+        changed = store.sync_graph(CURATION_GRAPH, curation_quads(rows))
+        return changed + store.sync_graph(CANONICAL_GRAPH, canonical)
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Turn an unexpected error in the resolution stage ``name`` into a one-line ResolutionError.
+
+    >>> with _stage("control periods"):  # doctest: +ELLIPSIS
+    ...     raise ValueError("no period")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ResolutionError: resolution failed (control periods): ValueError: no period; the articles are stored...
+    """
+    try:
+        yield
+    except KgError:
+        raise
+    except Exception as exc:
+        where = "; ".join([name, *getattr(exc, "__notes__", ())])
+        message = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise ResolutionError(f"resolution failed ({where}): {type(exc).__name__}: {message}; the articles are "
+                              f"stored and the canonical layer is as it was: the next build resolves them "
+                              f"again") from exc

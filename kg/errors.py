@@ -1,6 +1,9 @@
 """Errors raised by conflict-kg; the CLI turns each into a one-line message."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class KgError(Exception):
     """Base of every error conflict-kg raises on purpose."""
@@ -41,3 +44,25 @@ class ServeError(KgError):
 
 class CurationError(KgError):
     """An analyst's override names no node, or the overrides file cannot be read."""
+
+
+class ResolutionError(KgError):
+    """Resolving the stored claims failed; the articles stay stored and the canonical layer stays as it was."""
+
+
+@contextmanager
+def noted(note: str) -> Iterator[None]:
+    """Add ``note`` (what was being worked on) to an error raised inside, for the one-line message that reports it.
+
+    >>> try:
+    ...     with noted("claim claim/a1/0"):
+    ...         raise ValueError("boom")
+    ... except ValueError as err:
+    ...     err.__notes__
+    ['claim claim/a1/0']
+    """
+    try:
+        yield
+    except Exception as exc:
+        exc.add_note(note)
+        raise

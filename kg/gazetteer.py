@@ -229,29 +229,7 @@ class Gazetteer:
         """
         if path is None:
             return _load_default()
-        return cls._read(Path(path))
-
-    @classmethod
-    def _read(cls, path: Path) -> Gazetteer:
-        try:
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                data = json.load(f)
-        except FileNotFoundError:
-            raise KgError(f"gazetteer data not found at {path}: run scripts/build_gazetteer.py") from None
-        except (OSError, EOFError, ValueError) as err:  # not gzip, cut short, or not JSON
-            raise KgError(f"{path}: cannot read the gazetteer data ({err}): run scripts/build_gazetteer.py") from None
-        if data.get("version") != FORMAT_VERSION:
-            raise KgError(
-                f"gazetteer data at {path} has format {data.get('version')!r}, expected {FORMAT_VERSION}:"
-                " run scripts/build_gazetteer.py"
-            )
-        return cls(
-            data["places"],
-            index=data["index"],
-            phonetic_index=data["phonetic"],
-            acronyms=data["acronyms"],
-            blocked=data["blocked"],
-        )
+        return _read_compiled(Path(path))
 
     def _place(self, i: int) -> Place:
         place = self._made.get(i)
@@ -465,6 +443,29 @@ def _forms(full: str, kind_hint: str | None) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(forms))
 
 
+def _read_compiled(path: Path) -> Gazetteer:
+    """The gazetteer compiled by scripts/build_gazetteer.py into ``path``; KgError if it cannot be read."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise KgError(f"gazetteer data not found at {path}: run scripts/build_gazetteer.py") from None
+    except (OSError, EOFError, ValueError) as err:  # not gzip, cut short, or not JSON
+        raise KgError(f"{path}: cannot read the gazetteer data ({err}): run scripts/build_gazetteer.py") from None
+    if data.get("version") != FORMAT_VERSION:
+        raise KgError(
+            f"gazetteer data at {path} has format {data.get('version')!r}, expected {FORMAT_VERSION}:"
+            " run scripts/build_gazetteer.py"
+        )
+    return Gazetteer(
+        data["places"],
+        index=data["index"],
+        phonetic_index=data["phonetic"],
+        acronyms=data["acronyms"],
+        blocked=data["blocked"],
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _load_default() -> Gazetteer:
-    return Gazetteer._read(DATA_FILE)
+    return _read_compiled(DATA_FILE)

@@ -245,10 +245,7 @@ class KnowledgeGraph:
         >>> _demo().controller("Raqqa", "2014-11-25")  # the demo's two articles say nothing of who held it
         []
         """
-        rows = run_query(self.store, "control_of", {"place": place, "date": date}).rows
-        return [Control(str(r["controller"]), _lexical(r["since"]), _lexical(r["until"]), _split(r["evidence"], " | "),
-                        _split(r["sources"], "; "), _lexical(r["conflict"]), str(r["period"]))
-                for r in rows]
+        return [_control(row) for row in run_query(self.store, "control_of", {"place": place, "date": date}).rows]
 
     def actor(self, name: str) -> Actor | None:
         """The actor or person called ``name`` (any alias, any case, or its IRI); None when there is none.
@@ -275,16 +272,8 @@ class KnowledgeGraph:
         >>> [(n.relation, n.direction, n.label) for n in _demo().neighbours("Raqqa")]
         [('locatedIn', 'out', 'Syria'), ('place', 'in', 'AirStrike in Raqqa, 2014-11-25')]
         """
-        found = {iri.value: iri for kind in ("actor", "place", "event") for iri in find(self.store, node, kind)}
-        if not found:
-            raise QueryError(f"no actor, place or event named {node!r} in the graph")
-        if len(found) > 1:
-            choices = "; ".join(f"{label_of(self.store, iri) or iri} <{iri}>" for iri in sorted(found))
-            raise QueryError(f"{node!r} names several nodes: {choices}; pass an IRI instead")
-        (target,) = found.values()
-        return [Neighbour(row["relation"].value, row["direction"].value,
-                          row["label"].value if row["label"] is not None else None, row["other"].value)
-                for row in self.store.query(internal_query("neighbours"), substitutions={"node": target})]
+        target = _one_node(self.store, node)
+        return [_neighbour(row) for row in self.store.query(internal_query("neighbours"), substitutions={"node": target})]
 
     def path(self, a: str, b: str, *, iris: bool = False) -> list[str]:
         """A shortest chain of shared events linking actor ``a`` to actor ``b``, as labels (or IRIs).
@@ -363,6 +352,29 @@ def _dump(store: GraphStore, output: str | Path | BinaryIO, fmt: str, *, ontolog
     except OSError as err:
         where = output if isinstance(output, (str, Path)) else getattr(output, "name", "output")
         raise ExportError(f"{where}: cannot write: {err.strerror or err}") from None
+
+
+def _one_node(store: GraphStore, node: str) -> ox.NamedNode:
+    """The one actor, place or event that ``node`` (an IRI or a name) names; QueryError if none or several."""
+    found = {iri.value: iri for kind in ("actor", "place", "event") for iri in find(store, node, kind)}
+    if not found:
+        raise QueryError(f"no actor, place or event named {node!r} in the graph")
+    if len(found) > 1:
+        choices = "; ".join(f"{label_of(store, iri) or iri} <{iri}>" for iri in sorted(found))
+        raise QueryError(f"{node!r} names several nodes: {choices}; pass an IRI instead")
+    (target,) = found.values()
+    return target
+
+
+def _neighbour(row: ox.QuerySolution) -> Neighbour:
+    return Neighbour(row["relation"].value, row["direction"].value,
+                     row["label"].value if row["label"] is not None else None, row["other"].value)
+
+
+def _control(row: dict[str, object]) -> Control:
+    return Control(str(row["controller"]), _lexical(row["since"]), _lexical(row["until"]),
+                   _split(row["evidence"], " | "), _split(row["sources"], "; "), _lexical(row["conflict"]),
+                   str(row["period"]))
 
 
 def _actor(iri: str, facts: Iterable[ox.QuerySolution]) -> Actor:

@@ -139,6 +139,7 @@ class ConflictSpans:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.air_context = air_context
+        self.place_names = _PlaceNames(gazetteer)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # names and generic references, any case
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")  # acronyms, people, "<demonym> <forces>", as written
         self.triggers = PhraseMatcher(nlp.vocab, attr="LOWER")  # multi-word triggers: works on any Doc
@@ -188,10 +189,11 @@ class ConflictSpans:
                 found["triggers"].append(Span(doc, start, end, label=event_type))
         names = filter_spans(found["actors"] + found["people"])
         in_names = {i for s in names if len(s) > 1 for i in range(s.start, s.end)}
-        found["places"] = [p for p in self._places(doc) if p.label_ == "neighbourhood" or not in_names & set(range(p.start, p.end))
+        found["places"] = [p for p in self.place_names(doc) if p.label_ == "neighbourhood" or not in_names & set(range(p.start, p.end))
                            or self.gazetteer.get(p.label_).kind != "country"]
-        doc.spans["actors"] = [s for s in names if s in found["actors"] or _same(s, found["actors"])]
-        doc.spans["people"] = [s for s in names if not _same(s, found["actors"])] + self._other_people(doc, names)
+        actors = {_span_key(s) for s in found["actors"]}  # a name that is an actor's (its span equal or alike)
+        doc.spans["actors"] = [s for s in names if _span_key(s) in actors]
+        doc.spans["people"] = [s for s in names if _span_key(s) not in actors] + self._other_people(doc, names)
         taken = {i for s in names for i in range(s.start, s.end)}
         doc.spans["generic"] = [s for s in filter_spans(found["generic"]) if not taken & set(range(s.start, s.end))]
         doc.spans["places"] = found["places"]
@@ -205,23 +207,29 @@ class ConflictSpans:
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not taken & set(range(ent.start, ent.end)):
                 ent = _trim(ent)
-                if ent is not None and self.gazetteer.lookup(ent.text) is None and not self._possessed(ent):
+                if ent is not None and self.gazetteer.lookup(ent.text) is None and not self.place_names.possessed(ent):
                     out.append(Span(doc, ent.start, ent.end, label="?"))
         return out
 
-    def _possessed(self, ent: Span) -> bool:
+class _PlaceNames:
+    """Finds the place names of a parsed Doc: NER entities and proper nouns the gazetteer knows, neighbourhoods."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def possessed(self, ent: Span) -> bool:
         """True for "Syrias Hasakah" (Syria's, its apostrophe lost), which NER takes for a person's name."""
         first = ent[0].text
         place = self.gazetteer.lookup(first[:-1]) if len(ent) > 1 and first.endswith("s") else None
         return place is not None and place.kind == "country"
 
-    def _places(self, doc: Doc) -> list[Span]:
+    def __call__(self, doc: Doc) -> list[Span]:
         """Place names (NER entities and proper nouns found in the gazetteer), and neighbourhoods named as such.
 
         A dateline ("Beirut: ...") says where the report was filed, not where anything happened, and a
         surname ("Bali said", after "Mustafa Bali") is not a place.
         """
-        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and not self._possessed(e)}
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and not self.possessed(e)}
         out = [s for s in self._named_places(doc) + self._proper_noun_places(doc)
                if s.text not in surnames and not _dateline(s) and not _modifier(s) and not self._country_modifier(s)
                and not self._facility_name(s)]
@@ -380,8 +388,9 @@ def _with_bare_possessives(aliases: tuple[str, ...]) -> list[str]:
     return [*aliases, *bare]
 
 
-def _same(span: Span, spans: list[Span]) -> bool:
-    return any(s.start == span.start and s.end == span.end and s.label == span.label for s in spans)
+def _span_key(span: Span) -> tuple[int, int, int]:
+    """What two spans of one Doc share when they mark the same words with the same label."""
+    return span.start, span.end, span.label
 
 
 def _trim(ent: Span) -> Span | None:

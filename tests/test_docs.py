@@ -44,3 +44,36 @@ def test_the_python_examples_in_the_readme_give_what_they_show(seeds_store: Path
     for n, block in enumerate(blocks):
         runner.run(parser.get_doctest(block, {}, f"README.md python block {n + 1}", "README.md", 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+def layout_entries() -> tuple[list[str], list[str]]:
+    """The modules and the folders the README's layout section lists, as paths below kg/."""
+    block = README[README.index("\nshared "):]
+    block = block[:block.index("```")]
+    modules: list[str] = []
+    folders: list[str] = []
+    open_folders: list[tuple[int, str]] = []
+    for line in block.splitlines():
+        entry = re.match(r"^(\w*\s+)(\S+\.py|\S+/)(?:\s|$)", line)
+        if entry is None:
+            continue
+        indent, name = len(entry.group(1)), entry.group(2)
+        while open_folders and open_folders[-1][0] >= indent:
+            open_folders.pop()
+        path = "".join(folder for _, folder in open_folders) + name
+        if name.endswith("/"):
+            open_folders.append((indent, name))
+            folders.append(path)
+        else:
+            modules.append(path)
+    return modules, folders
+
+
+def test_the_readme_layout_lists_every_module_once_and_only_modules_that_exist() -> None:
+    kg = Path(__file__).resolve().parent.parent / "kg"
+    modules = {str(p.relative_to(kg)) for p in kg.rglob("*.py") if "static" not in p.parts}
+    listed, folders = layout_entries()
+    covered = {*listed, *(folder + "__init__.py" for folder in folders)}  # a package's line stands for its __init__
+    assert sorted(modules - covered) == [], "modules missing from the README's layout section"
+    assert sorted(covered - modules) == [], "the README's layout section lists modules that do not exist"
+    assert len(listed) == len(set(listed)), "a module listed twice"

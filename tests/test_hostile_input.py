@@ -44,6 +44,7 @@ SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 build_module = importlib.import_module("kg.build")  # the module: `kg.build` is the function
 reading_module = importlib.import_module("kg.reading")
+records_module = importlib.import_module("kg.reading.records")  # where an article is made from a text
 DEADLINE = 300  # seconds: a guard against a hang, not a timing assertion
 MAX_CHARS = 20_000  # the mixed build's --max-chars: the seeds are shorter, the long text is cut quickly
 SENTENCE = "Government forces shelled the town of Nawa in Daraa province on Monday, killing 4 people, activists said."
@@ -207,10 +208,10 @@ def fail_on_boom(real: Callable, arg: Callable[..., str]) -> Callable:
 def test_a_stage_that_fails_for_one_article_costs_only_that_article(stage: str, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     if stage == "reading":
-        monkeypatch.setattr(reading_module, "_make_article", fail_on_boom(reading_module._make_article,
-                                                                          lambda key, text, *a, **k: text))
+        monkeypatch.setattr(records_module, "make_article", fail_on_boom(records_module.make_article,
+                                                                         lambda key, text, *a, **k: text))
     elif stage == "cleaning":
-        monkeypatch.setattr(reading_module, "clean_text", fail_on_boom(reading_module.clean_text,
+        monkeypatch.setattr(records_module, "clean_text", fail_on_boom(records_module.clean_text,
                                                                        lambda text, **k: text))
     elif stage == "nlp":  # the whole batch fails at first; parsed again one text at a time, only one fails
         monkeypatch.setattr(ConflictSpans, "__call__", fail_on_boom(ConflictSpans.__call__,
@@ -245,6 +246,53 @@ def test_an_article_skipped_in_the_cli_is_one_line_and_exit_code_3(tmp_path: Pat
     assert result.stderr.splitlines() == [f"kg: {tmp_path / 'in' / 'bad.jsonl'}:1: not built, extraction failed: "
                                           f"RuntimeError: boom with a second line"]
     assert result.stdout.startswith("2 articles (2 added, 0 replaced, 0 unchanged), 1 inputs skipped")
+
+
+def canonical_quads_of(path: Path) -> set[ox.Quad]:
+    store = GraphStore.open(path, read_only=True)
+    quads = set(store.store.quads_for_pattern(None, None, None, CANONICAL_GRAPH))
+    store.close()
+    return quads
+
+
+def test_a_failure_in_resolution_is_one_line_naming_the_stage_and_claim_and_keeps_the_old_canonical_layer(
+        seeds_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.resolution.events import Clusters
+
+    store_path = tmp_path / "store"
+    shutil.copytree(seeds_store, store_path)
+    before = canonical_quads_of(store_path)
+    assert before  # the seeds' events and entities
+    extra = tmp_path / "nawa.txt"
+    extra.write_text(f"Shelling in Nawa\n{SENTENCE}\n", encoding="utf-8")
+    real_months = Clusters._months
+
+    def failing_months(self: Clusters, claim, *, lookup: bool):  # type: ignore[no-untyped-def]
+        if claim.ref.startswith("claim/nawa/"):
+            raise RuntimeError("boom\nwith a second line")
+        return real_months(self, claim, lookup=lookup)
+
+    monkeypatch.setattr(Clusters, "_months", failing_months)
+    args = ["build", str(extra), "--store", str(store_path), "--no-progress"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(r"kg: resolution failed \(resolving entities and events; block Shelling in \S+, claim "
+                        r"claim/nawa/\d+\): RuntimeError: boom with a second line; the articles are stored and the "
+                        r"canonical layer is as it was: the next build resolves them again", line), line
+    assert canonical_quads_of(store_path) == before  # not half-written: the old layer, state and all
+    store = GraphStore.open(store_path)
+    assert store.article_hash("nawa") is not None  # the article itself was written
+    store.close()
+
+    monkeypatch.setattr(Clusters, "_months", real_months)
+    again = CliRunner().invoke(cli, args)  # the article is unchanged, but the layer is resolved anew
+    assert again.exit_code == 0, again.output
+    after = canonical_quads_of(store_path)
+    assert len(after - before) > 1  # the new state, and the new article's event
 
 
 def test_json_depth_is_bounded_without_recursion_and_records_cost_linear_time(tmp_path: Path) -> None:

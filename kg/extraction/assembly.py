@@ -156,10 +156,11 @@ class _Assembly:
                 self._merge(group, mention, date)
         _date_from_main_clause(groups)
         for group in groups:
-            if group.type != "DiplomaticMeeting" and self.focus is not None and self._vague(group.place):
+            if group.type != "DiplomaticMeeting" and self.focus is not None \
+                    and _vague(group.place, self.places, self.focus):
                 group.place = self.focus  # told without a place below the country, in an article about one place
         groups = self._merged(groups)
-        return [_event(g, self.sides) for g in groups if self._worth_keeping(g)]
+        return [_event(g, self.sides) for g in groups if _worth_keeping(g, self.places, self.sides)]
 
     def _goes_on(self, mention: EventMention, previous: EventMention) -> bool:
         """Whether a telling goes on from the one just before, at the same place ("six were also killed there")."""
@@ -176,16 +177,6 @@ class _Assembly:
         ("Separate air strikes killed 12", "shelling has meanwhile killed another three")."""
         return not any({w.strip(".,;:\"'").lower() for w in m.sentence.text.split()} & self.lexicon.another_event
                        for m in mentions)
-
-    def _vague(self, place: str | None) -> bool:
-        if place is None:
-            return True
-        kind = self.places.kind(place)
-        if kind == "country":
-            focus = self.places.place(self.focus) if self.focus else None
-            here = self.places.place(place)
-            return focus is not None and here is not None and self.places.contains(here, focus)
-        return False
 
     def _merged(self, groups: list[_Group]) -> list[_Group]:
         """Groups that became compatible once placed (a headline and its lead) merge, in text order."""
@@ -206,17 +197,9 @@ class _Assembly:
                     target.place, target.near = group.place, group.near
         return out
 
-    def _compatible(self, a: str | None, a_near: bool, b: str | None, b_near: bool,
-                    same_day: bool = False) -> bool:
-        """Places of two tellings that may be one event's; one the event was outside of fits any nearby, and
-        parts of one city fit on the same day ("shelling hit several areas of the capital")."""
-        if a_near or b_near:
-            return a is None or b is None or self.places.kind(a) != "country" and self.places.kind(b) != "country"
-        return self.places.compatible(a, b) or (same_day and self.places.common_city(a, b) is not None)
-
     def _joins(self, a: _Group, b: _Group) -> bool:
         day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
-        if a.type != b.type or not self._compatible(a.place, a.near, b.place, b.near, day):
+        if a.type != b.type or not _places_fit(self.places, a.place, a.near, b.place, b.near, day):
             return False
         if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()) \
                 and not (b.date is None and a.date is not None and self._tells_more(b.mentions)):
@@ -244,8 +227,8 @@ class _Assembly:
                 return last
         for group in reversed(groups):
             day = date is not None and group.date is not None and date.precision == "day" and date == group.date
-            if group.type != mention.type or not self._compatible(group.place, group.near, mention.place, mention.near,
-                                                                  day):
+            if group.type != mention.type or not _places_fit(self.places, group.place, group.near, mention.place,
+                                                                  mention.near, day):
                 continue
             if date is not None and group.date is not None and not _same_time(
                     group.type, date, group.date, self.sides(mention.agents), self.sides(group.agents)):
@@ -322,22 +305,44 @@ class _Assembly:
                                    None, figures)
             groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [], [figures]))
 
-    def _worth_keeping(self, group: _Group) -> bool:
-        """Whether a group is specific enough to be an event: placed, and dated or argued.
 
-        Attacks need a place below the country (or a country and a day) and a date, figures, or both an agent
-        and a target; meetings need a date or a place below the country, and two parties (or one and a place).
-        """
-        kind = self.places.kind(group.place)
-        if group.type == "DiplomaticMeeting":
-            if group.date is None and kind in {None, "country"}:
-                return False  # "paid a visit to Russia", some time: not a meeting one can put on a map or a timeline
-            return len(self.sides(group.participants)) >= 2 or (kind is not None and bool(group.participants))
-        if group.place is None:
-            return False
-        if kind == "country" and (group.date is None or group.date.precision != "day"):
-            return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
-        return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
+def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[str]], set[str]]) -> bool:
+    """Whether a group is specific enough to be an event: placed, and dated or argued.
+
+    Attacks need a place below the country (or a country and a day) and a date, figures, or both an agent
+    and a target; meetings need a date or a place below the country, and two parties (or one and a place).
+    """
+    kind = places.kind(group.place)
+    if group.type == "DiplomaticMeeting":
+        if group.date is None and kind in {None, "country"}:
+            return False  # "paid a visit to Russia", some time: not a meeting one can put on a map or a timeline
+        return len(sides(group.participants)) >= 2 or (kind is not None and bool(group.participants))
+    if group.place is None:
+        return False
+    if kind == "country" and (group.date is None or group.date.precision != "day"):
+        return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
+    return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
+
+
+def _vague(place: str | None, places: PlaceBook, focus: str | None) -> bool:
+    """Whether ``place`` says less than the article's ``focus``: none, or a country that holds the focus."""
+    if place is None:
+        return True
+    kind = places.kind(place)
+    if kind == "country":
+        focus_place = places.place(focus) if focus else None
+        here = places.place(place)
+        return focus_place is not None and here is not None and places.contains(here, focus_place)
+    return False
+
+
+def _places_fit(places: PlaceBook, a: str | None, a_near: bool, b: str | None, b_near: bool,
+                same_day: bool = False) -> bool:
+    """Places of two tellings that may be one event's; one the event was outside of fits any nearby, and
+    parts of one city fit on the same day ("shelling hit several areas of the capital")."""
+    if a_near or b_near:
+        return a is None or b is None or places.kind(a) != "country" and places.kind(b) != "country"
+    return places.compatible(a, b) or (same_day and places.common_city(a, b) is not None)
 
 
 def _date_from_main_clause(groups: list[_Group]) -> None:

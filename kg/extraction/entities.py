@@ -13,6 +13,8 @@ of the Syrian Coalition").
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -145,19 +147,34 @@ def _affiliation(doc: Doc, span: Span, titles: frozenset[str]) -> str | None:
     sent = sentence_of(span)
     before = doc[max(sent.start, span.start - 6):span.start]
     titled = any(t.lower_ in titles for t in before)
+    covering, starting = _actors_by_token(doc)
     for token in reversed(list(before)):
-        for s in doc.spans["actors"]:
-            if s.start <= token.i < s.end and (titled or token.i == span.start - 1):
-                return f"actor/{s.label_}"
+        if token.i in covering and (titled or token.i == span.start - 1):
+            return f"actor/{covering[token.i].label_}"
     after = doc[span.end:min(sent.end, span.end + 8)]
     for i, token in enumerate(after):
         if token.lower_ in {"of", "for", "from"} or (token.text == "," and i == 0) or token.lower_ in titles:
-            for s in doc.spans["actors"]:
-                if span.end <= s.start <= span.end + 8 and s.start >= token.i:
-                    return f"actor/{s.label_}"
+            near = [s for start in range(max(span.end, token.i), span.end + 9) for s in starting.get(start, ())]
+            if near:  # the first of them in the Doc's order of actors
+                return f"actor/{min(near, key=lambda pair: pair[0])[1].label_}"
             if token.lower_ in {"of", "for", "from"}:
                 break
     return None
+
+
+def _actors_by_token(doc: Doc) -> tuple[dict[int, Span], dict[int, list[tuple[int, Span]]]]:
+    """Token -> the first actor span covering it; token -> the actor spans starting there, each with its place in
+    ``doc.spans["actors"]`` (found once per Doc)."""
+    found = doc.user_data.get("kg_actors_by_token")
+    if found is None:
+        covering: dict[int, Span] = {}
+        starting: dict[int, list[tuple[int, Span]]] = {}
+        for n, s in enumerate(doc.spans["actors"]):
+            for i in range(s.start, s.end):
+                covering.setdefault(i, s)
+            starting.setdefault(s.start, []).append((n, s))
+        found = doc.user_data["kg_actors_by_token"] = (covering, starting)
+    return found
 
 
 def _generic(lexicon: Lexicon, span: Span, positions: list[tuple[int, str]]) -> str | None:
@@ -166,13 +183,13 @@ def _generic(lexicon: Lexicon, span: Span, positions: list[tuple[int, str]]) -> 
     if entry is None:
         return None
     candidates = {f"actor/{c}" for c in entry.candidates}
-    before = [ref for pos, ref in positions if pos < span.start and ref in candidates]
-    if before:
-        return before[-1]
-    after = [ref for pos, ref in positions if pos > span.start and ref in candidates]
-    if after:
-        return after[0]
-    return f"actor/{entry.default}" if entry.default else None
+    here = bisect_left(positions, (span.start,))  # ``positions`` is sorted: read out from the reference
+    before = next((positions[k][1] for k in range(here - 1, -1, -1) if positions[k][1] in candidates), None)
+    if before is not None:
+        return before
+    after = bisect_left(positions, (span.start + 1,))
+    return next((positions[k][1] for k in range(after, len(positions)) if positions[k][1] in candidates),
+                f"actor/{entry.default}" if entry.default else None)
 
 
 @lru_cache(maxsize=2)

@@ -91,7 +91,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             carrier = _killer(sent, events, doc) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
             events = [_with_figures(e, figures) if e is carrier else e for e in events]
         elif figures and not events:
-            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, []))
+            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, 0))
         yield from events
 
 
@@ -149,8 +149,8 @@ class _SentenceReader:
             self.last_attack = kind
         entry = self.lexicon.trigger(kind)
         roles = self.roles.roles(trigger, entry.object_is)
-        earlier = [m for m in self.mentions.all if m.start < sent.start_char]
-        place = roles.places[0] if roles.places else self.roles.places.sentence_place(_own_clause(trigger, sent), earlier)
+        place = roles.places[0] if roles.places else self.roles.places.sentence_place(_own_clause(trigger, sent),
+                                                                                     sent.start_char)
         near = place is None and bool(roles.near)
         if near:
             place = roles.near[0]
@@ -190,10 +190,9 @@ class _SentenceReader:
         if clause.dep_ != "advcl" or not any(c.lower_ in {"as", "while", "when"} and c.dep_ == "mark" for c in clause.children):
             return None
         main = {t.i for t in clause.head.subtree} - {t.i for t in clause.subtree}
-        for other in self.doc.spans["triggers"]:
-            if other.start != trigger.start and other.root.i in main:
-                return other.text
-        return None
+        rooted = _triggers_by_root(self.doc)
+        found = [entry for i in main for entry in rooted.get(i, ()) if entry[1] != trigger.start]
+        return min(found)[2] if found else None  # the first in the Doc's order of triggers
 
     def source(self, sent: Span) -> str | None:
         """Whom the sentence attributes its figures to ("according to the Observatory", "a monitor said")."""
@@ -238,11 +237,36 @@ def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | 
             continue
         for child in verb.children:
             if child.dep_ in {"nsubj", "agent"}:
+                covering = _triggers_at(doc)
                 for token in child.subtree:
-                    for span in doc.spans["triggers"]:
-                        if span.start <= token.i < span.end and span.text in triggers:
+                    for span in covering.get(token.i, ()):
+                        if span.text in triggers:
                             return triggers[span.text]
     return None
+
+
+def _triggers_by_root(doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
+    """Root token -> (place in ``doc.spans["triggers"]``, start, text) of the triggers with that root (found once per
+    Doc)."""
+    rooted = doc.user_data.get("kg_triggers_by_root")
+    if rooted is None:
+        rooted = {}
+        for n, span in enumerate(doc.spans["triggers"]):
+            rooted.setdefault(span.root.i, []).append((n, span.start, span.text))
+        doc.user_data["kg_triggers_by_root"] = rooted
+    return rooted
+
+
+def _triggers_at(doc: Doc) -> dict[int, list[Span]]:
+    """Token -> the Doc's triggers that cover it, in the order of ``doc.spans["triggers"]`` (found once per Doc)."""
+    covering = doc.user_data.get("kg_triggers_at")
+    if covering is None:
+        covering = {}
+        for span in doc.spans["triggers"]:
+            for i in range(span.start, span.end):
+                covering.setdefault(i, []).append(span)
+        doc.user_data["kg_triggers_at"] = covering
+    return covering
 
 
 def _own_clause(trigger: Span, sent: Span) -> list[Token]:

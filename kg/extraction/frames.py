@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.figures import PEOPLE
 from kg.extraction.syntax import noun_core, own_phrase
@@ -136,7 +136,7 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
         return False  # "the urgency of fighting IS": an aim, not an event ("accused X of shelling Y" tells one)
     if root.dep_ == "compound" and root.head.pos_ == "NOUN" and trigger.end <= root.head.i \
             and root.head.lower_ not in lexicon.event_nouns \
-            and not any(s.start <= root.head.i < s.end for s in trigger.doc.spans["triggers"]):
+            and root.head.i not in _trigger_tokens(trigger.doc):
         return False  # "rocket launcher", "bomb squad": a thing, not an event
     if root.pos_ == "VERB" and root.dep_ in {"acl", "advcl"} and any(c.dep_ == "aux" and c.tag_ == "TO" for c in
                                                                      root.children):
@@ -171,3 +171,12 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
         return False
     first_if = next((t.i for t in sent if t.lower_ in {"if", "unless", "whether"}), sent.end)
     return "?" not in sent.text and root.i <= first_if
+
+
+def _trigger_tokens(doc: Doc) -> set[int]:
+    """The tokens of the Doc's triggers (found once per Doc)."""
+    tokens = doc.user_data.get("kg_trigger_tokens")
+    if tokens is None:
+        tokens = {i for s in doc.spans["triggers"] for i in range(s.start, s.end)}
+        doc.user_data["kg_trigger_tokens"] = tokens
+    return tokens

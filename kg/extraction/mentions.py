@@ -94,11 +94,17 @@ class Mentions:
         self.all: list[EntityMention] = []
         self._by_token: dict[int, list[EntityMention]] = {}
         self._tokens: dict[EntityMention, tuple[int, int]] = {}
+        self._affiliations: dict[str, str] = {}  # ref -> the affiliation of its first mention that has one
+        self._place_kinds: dict[str, str] = {}  # ref -> the place kind of its first mention that has one
 
     def add(self, start: int, end: int, mention: EntityMention) -> None:
         """Record ``mention`` as covering tokens ``start`` to ``end`` (exclusive)."""
         self.all.append(mention)
         self._tokens[mention] = (start, end)
+        if mention.affiliation:
+            self._affiliations.setdefault(mention.ref, mention.affiliation)
+        if mention.place_kind:
+            self._place_kinds.setdefault(mention.ref, mention.place_kind)
         for i in range(start, end):
             self._by_token.setdefault(i, []).append(mention)
 
@@ -120,7 +126,8 @@ class Mentions:
 
     def affiliation(self, ref: str) -> str:
         """The actor a ref stands for: a person's affiliation, else the ref itself."""
-        for m in self.all:
-            if m.ref == ref and m.affiliation:
-                return m.affiliation
-        return ref
+        return self._affiliations.get(ref, ref)
+
+    def place_kind(self, ref: str) -> str | None:
+        """The kind of place a described place's mentions give it (None for other refs)."""
+        return self._place_kinds.get(ref)

@@ -79,7 +79,7 @@ def place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, EntityMen
         if taken & set(range(span.start, span.end)):
             continue
         listed = next((parents[k] for k in range(span.end, span.end + 2) if k in parents), None)
-        parent = listed or _container(span, known + [d for d in described if _holds(span, d[0])], gazetteer,
+        parent = listed or _container(span, known + _holding(span, described), gazetteer,
                                       setting.kind)  # "al-Faid al-Sukkari and al-Fardous in Aleppo": all in Aleppo
         if parent is None and capital is not None and _CAPITAL.search(sentence_of(span).text):
             parent = _container_of(capital, gazetteer, setting.kind)  # "several areas of the capital including X"
@@ -119,9 +119,12 @@ def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[i
     described = {tuple(t.text for t in s): m for s, m in found if m.parent}
     out = []
     texts = [t.text for t in doc]
+    where: dict[str, list[int]] = {}  # a word -> the tokens that are it, in text order
+    for k, text in enumerate(texts):
+        where.setdefault(text, []).append(k)
     for words, mention in described.items():
         size = len(words)
-        for i in (k for k, text in enumerate(texts) if text == words[0]):
+        for i in where.get(words[0], ()):
             after = doc[i + size].lower_ if i + size < len(doc) else ""
             if tuple(texts[i:i + size]) == words \
                     and not taken & set(range(i, i + size)) and after not in Lexicon.load().community_nouns:
@@ -230,8 +233,7 @@ def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazette
 
     A name holding an actor's or a country's name ("Qaeda Attacks Syria Kurd" in a headline) is no place's.
     """
-    named = {i for key in ("actors", "people", "generic") for s in name.doc.spans[key] if s.label_ != "?"
-             for i in range(s.start, s.end)}
+    named = _named_tokens(name.doc)
     if named & set(range(name.start, name.end)) or any(
             (p := gazetteer.lookup(t.text)) is not None and p.kind == "country" for t in name if t.is_title):
         return
@@ -327,6 +329,16 @@ def _key(name: str, parent: Place, gazetteer: Gazetteer) -> str:
     return f"{parent.country_code.lower()}/{part}"
 
 
+def _named_tokens(doc: Doc) -> set[int]:
+    """The tokens of the actors, people and generic references the Doc's spans name (found once per Doc)."""
+    named = doc.user_data.get("kg_named_tokens")
+    if named is None:
+        named = {i for key in ("actors", "people", "generic") for s in doc.spans[key] if s.label_ != "?"
+                 for i in range(s.start, s.end)}
+        doc.user_data["kg_named_tokens"] = named
+    return named
+
+
 def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer, kind: str) -> Place | None:
     """The place that contains a place found in text: one named right after it, else the last one before it.
 
@@ -351,10 +363,41 @@ def _container(span: Span, known: list[tuple[Span, Place]], gazetteer: Gazetteer
     return None
 
 
+def _holding(span: Span, described: list[tuple[Span, Place]]) -> list[tuple[Span, Place]]:
+    """The places of ``described`` (named after ``span``, the last first) said to contain ``span`` (see
+    :func:`_holds`), in the order of ``described``.
+
+    Only those named before the first word after ``span`` that lists ("and", ",", "or") can be: the others are not
+    read, so that a long text costs each name a few words, not the whole text.
+    """
+    doc = span.doc
+    stop = span.end
+    while stop < len(doc) and doc[stop].lower_ not in {"and", ",", "or"}:
+        stop += 1
+    found = []
+    for item in reversed(described):  # in text order
+        if item[0].start > stop:
+            break
+        if _holds(span, item[0]):
+            found.append(item)
+    return found[::-1]
+
+
 def _holds(span: Span, other: Span) -> bool:
-    """Whether a place named after ``span`` is said to contain it ("X area of Y", "X in Y"), not listed with it."""
-    between = {t.lower_ for t in span.doc[span.end:other.start]}
-    return other.start >= span.end and bool(between & {"of", "in"}) and not between & {"and", ",", "or"}
+    """Whether a place named after ``span`` is said to contain it ("X area of Y", "X in Y"), not listed with it.
+
+    The words between are read until the first that lists ("and", ",", "or"): a place far after ``span`` costs
+    no more than one close to it.
+    """
+    if other.start < span.end:
+        return False
+    contains = False
+    for token in span.doc[span.end:other.start]:
+        word = token.lower_
+        if word in {"and", ",", "or"}:
+            return False
+        contains = contains or word in {"of", "in"}
+    return contains
 
 
 def _container_of(city: Place, gazetteer: Gazetteer, kind: str) -> Place | None:

@@ -154,25 +154,8 @@ class RoleReader:
         """Note what a capture took: whether something other than a place, and the places its words name."""
         if object_is != "place":
             return
-        found.takes_other |= self._something_else(taken)
+        found.takes_other |= _names_something_else(taken, self.mentions, self.lexicon)
         found.taken += [m.ref for m in self.mentions.within(noun_core(taken)) if m.kind == "place"]
-
-    def _something_else(self, taken: Token) -> bool:
-        """Whether what a capture took is named as something other than a place ("eight villages", "a
-        neighbourhood", "the eastern part of the city", "the last supply route"): then the place it names nearby
-        did not change hands. "The city" and "the town" stand for a place told before; "which", for the noun
-        it follows."""
-        parts = self.lexicon.control_words.parts
-        core = noun_core(taken)
-        if taken.lower_ in parts:  # "the al-Nahda neighbourhood" is a place; "the east of the city" a part of one
-            return not any(m.kind == "place" for m in self.mentions.within(t for t in core if t.i < taken.i))
-        if any(c.lower_ in parts and c.dep_ in {"amod", "nsubj"} for c in taken.children):
-            return True
-        if any(m.kind == "place" for m in self.mentions.within(core)):
-            return False
-        definite = any(c.lower_ in {"the", "this", "that"} for c in taken.children)
-        return taken.pos_ in {"NOUN", "ADJ", "NUM"} and not (definite and taken.tag_ == "NN"
-                                                            and taken.lower_ in self.lexicon.control_words.place_words)
 
     def _take(self, tokens: Iterable[Token], role: str, found: Roles) -> None:
         if role == "ignore":
@@ -244,18 +227,42 @@ class RoleReader:
 
     def _by_after(self, trigger: Span, found: Roles, agent_role: str) -> None:
         """An agent in a "by" phrase after the trigger's prepositions ("strikes on Douma by regime aircraft")."""
-        doc = trigger.doc
-        after = trigger.end
-        end = sentence_of(trigger).end
-        while after < end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
-            after = doc[after].right_edge.i + 1
-        if after < end and doc[after].lower_ == "by" and not found.agents:
-            self._take(noun_core(doc[after]), agent_role, found)
+        by = _by_phrase_after(trigger)
+        if by is not None and not found.agents:
+            self._take(noun_core(by), agent_role, found)
 
     def is_monitor(self, ref: str) -> bool:
         """Whether a ref (or the actor a person stands for) is a monitor, which reports and does not fight."""
         actor = self.lexicon.actors.get(self.mentions.affiliation(ref).split("/", 1)[1])
         return actor is not None and "Monitor" in actor.classes
+
+
+def _names_something_else(taken: Token, mentions: Mentions, lexicon: Lexicon) -> bool:
+    """Whether what a capture took is named as something other than a place ("eight villages", "a
+    neighbourhood", "the eastern part of the city", "the last supply route"): then the place it names nearby
+    did not change hands. "The city" and "the town" stand for a place told before; "which", for the noun
+    it follows."""
+    parts = lexicon.control_words.parts
+    core = noun_core(taken)
+    if taken.lower_ in parts:  # "the al-Nahda neighbourhood" is a place; "the east of the city" a part of one
+        return not any(m.kind == "place" for m in mentions.within(t for t in core if t.i < taken.i))
+    if any(c.lower_ in parts and c.dep_ in {"amod", "nsubj"} for c in taken.children):
+        return True
+    if any(m.kind == "place" for m in mentions.within(core)):
+        return False
+    definite = any(c.lower_ in {"the", "this", "that"} for c in taken.children)
+    return taken.pos_ in {"NOUN", "ADJ", "NUM"} and not (definite and taken.tag_ == "NN"
+                                                        and taken.lower_ in lexicon.control_words.place_words)
+
+
+def _by_phrase_after(trigger: Span) -> Token | None:
+    """The "by" of a phrase after the trigger's prepositions ("strikes on Douma by regime aircraft"), if any."""
+    doc = trigger.doc
+    after = trigger.end
+    end = sentence_of(trigger).end
+    while after < end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
+        after = doc[after].right_edge.i + 1
+    return doc[after] if after < end and doc[after].lower_ == "by" else None
 
 
 def _actor_just_before(trigger: Span, mentions: Mentions) -> list[str]:
@@ -271,6 +278,7 @@ def _actor_just_before(trigger: Span, mentions: Mentions) -> list[str]:
             break
         i -= 1
     return []
+
 
 def _actor_just_after(trigger: Span, mentions: Mentions) -> list[str]:
     """An actor named right after a verb trigger ("troops fight IS militants"), when the parse missed it."""

@@ -7,7 +7,7 @@ in?", "who is the subject of this verb, or of the verb it depends on?",
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -60,7 +60,9 @@ def _date_spans(sent: Span) -> list[Span]:
     if dated is None:
         dated = [span for e in doc.ents if e.label_ in {"DATE", "TIME"} and (span := without_counts(e)) is not None]
         doc.user_data["kg_dated_ents"] = dated
-    spans = [e for e in dated if sent.start <= e.start < sent.end]
+        doc.user_data["kg_dated_starts"] = [e.start for e in dated]  # in text order, as the entities are
+    starts = doc.user_data["kg_dated_starts"]
+    spans = dated[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
     taken = {i for e in spans for i in range(e.start, e.end)}
     for m in DATE_WORDS.finditer(sent.text):
         last = m.group(0).split()[-1]

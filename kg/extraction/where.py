@@ -85,8 +85,9 @@ class PlaceReader:
         text = " ".join(t.text for t in words if t.lower_ not in DIRECTIONS)
         return bool(words) and words[-1].lower_ in DIRECTIONS and bool(DISTANCE.search(text))
 
-    def sentence_place(self, sent: Iterable[Token], before: list[EntityMention]) -> str | None:
-        """A place named in the sentence (or clause), else the one it points back to ("the city", "the province")."""
+    def sentence_place(self, sent: Iterable[Token], before: int) -> str | None:
+        """A place named in the sentence (or clause), else the one it points back to ("the city", "the province"):
+        the last named before character ``before``."""
         tokens = list(sent)
         within = self.mentions.within(tokens)
         states = {(m.start, m.end) for m in within if m.kind == "actor" and self._acts(m)}  # "accused Damascus of it"
@@ -98,10 +99,11 @@ class PlaceReader:
         text = " ".join(t.text for t in tokens)
         for pattern, kinds in BACK_REFERENCES:  # "the western town", "the province": the one named last before
             if pattern.search(text):
-                earlier = [m for m in before if m.kind == "place" and self.place_kind(m.ref) in kinds
-                           and not self.landmark(m) and not self.dateline(m)]
-                if earlier:
-                    return earlier[-1].ref
+                last = next((m for m in reversed(self.mentions.all) if m.start < before and m.kind == "place"
+                             and self.place_kind(m.ref) in kinds and not self.landmark(m) and not self.dateline(m)),
+                            None)  # read from the end: the last one is found without reading the whole text
+                if last is not None:
+                    return last.ref
         return mentions[0].ref if mentions else None
 
     def host_capital(self, trigger: Span) -> str | None:
@@ -119,4 +121,4 @@ class PlaceReader:
         key = ref.split("/", 1)[1]
         if key in self.gazetteer:
             return self.gazetteer.get(key).kind
-        return next((m.place_kind for m in self.mentions.all if m.ref == ref and m.place_kind), "neighbourhood")
+        return self.mentions.place_kind(ref) or "neighbourhood"

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from kg.dates import DateValue
+from kg.errors import noted
 from kg.extraction.mentions import slug
 from kg.extraction.placebook import PlaceBook
 from kg.lexicon import Lexicon
@@ -74,9 +75,11 @@ class Clusters:
 
         for root in sorted(blocks):
             for c in sorted(blocks[root], key=self._specificity):
-                place(c, root)
+                with noted(f"block {c.type} in {root}, claim {c.ref}"):
+                    place(c, root)
         for c in sorted(floating, key=self._specificity):
-            place(c, "*")
+            with noted(f"block {c.type} in every place, claim {c.ref}"):
+                place(c, "*")
         clusters = self._joined(clusters + alone)
         for cluster in clusters:
             cluster.sort(key=self._specificity)

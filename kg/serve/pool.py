@@ -168,6 +168,119 @@ class _Running:
     slow: bool
 
 
+class _Processes:
+    """The pool's worker processes: started, queued while idle, stopped, and replaced in the background."""
+
+    def __init__(self, store_path: Path, cond: threading.Condition) -> None:
+        self.store_path = store_path
+        self.cond = cond  # the pool's: it guards the sets below and wakes requests waiting for an idle worker
+        self.idle: deque[_Worker] = deque()  # first in, first out: every worker gets used, a dead one seen
+        self.all: set[_Worker] = set()
+        self.closed = False
+
+    def spawn(self) -> _Worker:
+        """Start a worker process (OSError once the pool is closed)."""
+        worker = _Worker(self.store_path)
+        with self.cond:
+            if not self.closed:
+                self.all.add(worker)
+                return worker
+        worker.stop()
+        raise OSError("the worker pool is closed")
+
+    def discard(self, worker: _Worker) -> None:
+        with self.cond:
+            self.all.discard(worker)
+        worker.stop()
+
+    def release(self, worker: _Worker, *, broken: bool) -> None:
+        """Give the worker back, or start a fresh one in its place when it is ``broken``."""
+        if broken:
+            self.discard(worker)
+            if not self.closed:
+                self.start_in_background(self.try_spawn())
+        elif self.closed:
+            self.discard(worker)
+        else:
+            with self.cond:
+                self.idle.append(worker)
+                self.cond.notify_all()
+
+    def start_in_background(self, worker: _Worker | None) -> None:
+        """Queue ``worker`` (or a new one, when None) once it is ready, from a thread of its own."""
+        threading.Thread(target=self._replace, args=(worker,), name="kg-serve-respawn", daemon=True).start()
+
+    def try_spawn(self) -> _Worker | None:
+        try:
+            return self.spawn()
+        except OSError as err:
+            if not self.closed:
+                log.error("cannot start a query worker: %s", err)
+            return None
+
+    def _replace(self, worker: _Worker | None, attempts: int = 3) -> None:
+        """Queue ``worker`` once it is ready (start another if it fails), so requests only get ready workers."""
+        for attempt in range(attempts):
+            if worker is None:
+                time.sleep(1.0 + attempt)
+                worker = self.try_spawn()
+            if self.closed:
+                return
+            if worker is None:
+                continue
+            try:
+                worker.wait_ready(WORKER_START_SECONDS)
+            except StoreError as err:
+                self.discard(worker)
+                worker = None
+                if not self.closed:
+                    log.error("a new query worker failed: %s", err)
+                continue
+            self.release(worker, broken=False)
+            return
+        if not self.closed:
+            with self.cond:
+                left = len(self.all)
+            log.error("gave up replacing a query worker; %d left", left)
+
+    def close(self) -> list[_Worker]:
+        """Mark the processes closed and forget them; the ones that were running, to stop."""
+        with self.cond:
+            self.closed = True
+            workers = list(self.all)
+            self.all.clear()
+            self.idle.clear()
+            self.cond.notify_all()
+        return workers
+
+
+class _SlowSuspects:
+    """The query texts and client addresses whose last query was slow (at most ``KNOWN_SLOW`` of each, the latest)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queries: OrderedDict[str, None] = OrderedDict()  # query texts (with their datasets)
+        self._clients: OrderedDict[str, None] = OrderedDict()  # client addresses
+
+    def suspect(self, key: str, client: str) -> bool:
+        """Whether the query ``key``, or the last query of ``client``, was slow."""
+        with self._lock:
+            return key in self._queries or client in self._clients
+
+    def remember(self, key: str, client: str, slow: bool) -> None:
+        """Note whether the query ``key`` of ``client`` was slow: a slow one makes both suspect (their next
+        queries start as slow ones), a quick one clears both."""
+        with self._lock:
+            for known, name in ((self._queries, key), (self._clients, client)):
+                if slow:
+                    known[name] = None
+                    known.move_to_end(name)
+                    while len(known) > KNOWN_SLOW:
+                        known.popitem(last=False)
+                else:
+                    known.pop(name, None)
+
+
 class WorkerPool:
     """Worker processes, from ``start`` up to ``size``, started as requests need them.
 
@@ -192,13 +305,10 @@ class WorkerPool:
         self.slow_after = slow_after
         self.slow_per_client = slow_per_client
         self.max_slow = max(1, size // 2)
-        self._idle: deque[_Worker] = deque()  # first in, first out: every worker gets used, a dead one seen
-        self._workers: set[_Worker] = set()
         self._running: dict[int, _Running] = {}
-        self._known_slow: OrderedDict[str, None] = OrderedDict()  # query texts (with their datasets)
-        self._slow_clients: OrderedDict[str, None] = OrderedDict()  # client addresses
+        self._suspects = _SlowSuspects()
         self._cond = threading.Condition(threading.RLock())
-        self._closed = False
+        self._processes = _Processes(store_path, self._cond)
 
     def start(self) -> None:
         """Start the first workers and wait until each has opened the store.
@@ -206,7 +316,7 @@ class WorkerPool:
         Raises:
             StoreError: a worker cannot open the store.
         """
-        started = [self._spawn() for _ in range(self.initial)]
+        started = [self._processes.spawn() for _ in range(self.initial)]
         try:
             for worker in started:
                 worker.wait_ready(WORKER_START_SECONDS)
@@ -214,83 +324,22 @@ class WorkerPool:
             self.close()
             raise
         for worker in started:
-            self._release(worker, broken=False)
+            self._processes.release(worker, broken=False)
 
     def idle(self) -> int:
         """How many ready workers are waiting for a query."""
         with self._cond:
-            return len(self._idle)
+            return len(self._processes.idle)
 
     def pids(self) -> list[int]:
         """The process ids of the current workers."""
         with self._cond:
-            return sorted(w.pid for w in self._workers)
+            return sorted(w.pid for w in self._processes.all)
 
     def slow_running(self, client: str | None = None) -> int:
         """How many slow queries are running (those of ``client`` only, when given)."""
         with self._cond:
             return sum(1 for r in self._running.values() if r.slow and client in (None, r.client))
-
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path)
-        with self._cond:
-            if not self._closed:
-                self._workers.add(worker)
-                return worker
-        worker.stop()
-        raise OSError("the worker pool is closed")
-
-    def _discard(self, worker: _Worker) -> None:
-        with self._cond:
-            self._workers.discard(worker)
-        worker.stop()
-
-    def _release(self, worker: _Worker, *, broken: bool) -> None:
-        """Give the worker back, or start a fresh one in its place when it is ``broken``."""
-        if broken:
-            self._discard(worker)
-            if not self._closed:
-                self._start_in_background(self._try_spawn())
-        elif self._closed:
-            self._discard(worker)
-        else:
-            with self._cond:
-                self._idle.append(worker)
-                self._cond.notify_all()
-
-    def _start_in_background(self, worker: _Worker | None) -> None:
-        threading.Thread(target=self._replace, args=(worker,), name="kg-serve-respawn", daemon=True).start()
-
-    def _try_spawn(self) -> _Worker | None:
-        try:
-            return self._spawn()
-        except OSError as err:
-            if not self._closed:
-                log.error("cannot start a query worker: %s", err)
-            return None
-
-    def _replace(self, worker: _Worker | None, attempts: int = 3) -> None:
-        """Queue ``worker`` once it is ready (start another if it fails), so requests only get ready workers."""
-        for attempt in range(attempts):
-            if worker is None:
-                time.sleep(1.0 + attempt)
-                worker = self._try_spawn()
-            if self._closed:
-                return
-            if worker is None:
-                continue
-            try:
-                worker.wait_ready(WORKER_START_SECONDS)
-            except StoreError as err:
-                self._discard(worker)
-                worker = None
-                if not self._closed:
-                    log.error("a new query worker failed: %s", err)
-                continue
-            self._release(worker, broken=False)
-            return
-        if not self._closed:
-            log.error("gave up replacing a query worker; %d left", len(self.pids()))
 
     def _slow_place(self, client: str) -> bool:
         """Whether one more slow query of ``client`` fits under both caps (call with the lock held)."""
@@ -304,39 +353,26 @@ class WorkerPool:
         seconds = math.ceil(min(deadlines) - time.monotonic()) if deadlines else 1
         return (("Retry-After", str(max(1, seconds))),)
 
-    def _remember(self, key: str, client: str, slow: bool) -> None:
-        """Note whether the query ``key`` of ``client`` was slow: a slow one makes both suspect (their next
-        queries start as slow ones), a quick one clears both."""
-        with self._cond:
-            for known, name in ((self._known_slow, key), (self._slow_clients, client)):
-                if slow:
-                    known[name] = None
-                    known.move_to_end(name)
-                    while len(known) > KNOWN_SLOW:
-                        known.popitem(last=False)
-                else:
-                    known.pop(name, None)
-
     def _take(self, client: str, slow: bool, timeout: float, wait: float) -> tuple[_Worker, int] | Reply:
         """An idle worker for a query of ``client`` (a known slow one: with a place for it), registered as
         running; or the 503 to answer after ``wait`` seconds."""
         deadline = time.monotonic() + wait
         with self._cond:
             while True:
-                if self._closed:
+                if self._processes.closed:
                     return text_reply(503, "the server is shutting down")
                 if not slow or self._slow_place(client):
-                    while self._idle:
-                        worker = self._idle.popleft()
+                    while self._processes.idle:
+                        worker = self._processes.idle.popleft()
                         if worker.process.poll() is None:
                             token = id(worker)
                             self._running[token] = _Running(client, time.monotonic() + timeout, slow)
                             return worker, token
                         log.error("query worker %d died while idle (exit status %s)", worker.pid,
                                   worker.process.returncode)
-                        self._release(worker, broken=True)
-                    if len(self._workers) < self.size:  # room to grow: the new worker is queued once ready
-                        self._start_in_background(self._try_spawn())
+                        self._processes.release(worker, broken=True)
+                    if len(self._processes.all) < self.size:  # room to grow: the new worker is queued once ready
+                        self._processes.start_in_background(self._processes.try_spawn())
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -352,8 +388,7 @@ class WorkerPool:
         """Run ``job`` for ``client`` (an address) on a worker within ``timeout`` seconds, waiting up to ``wait``
         for one (see the class docstring)."""
         key = repr((job.query, job.default_graphs, job.named_graphs))
-        with self._cond:
-            known_slow = key in self._known_slow or client in self._slow_clients
+        known_slow = self._suspects.suspect(key, client)
         taken = self._take(client, known_slow, timeout, wait)
         if isinstance(taken, Reply):
             return taken
@@ -362,7 +397,7 @@ class WorkerPool:
         slow_after = min(self.slow_after, timeout / 2)
         started = time.monotonic()
         try:
-            if self._closed:
+            if self._processes.closed:
                 return text_reply(503, "the server is shutting down")
             worker.conn.send(job)
             if known_slow:
@@ -375,7 +410,7 @@ class WorkerPool:
                 if placed:
                     worker.lower_priority()
                 else:
-                    self._remember(key, client, slow=True)
+                    self._suspects.remember(key, client, slow=True)
                     log.warning("slow query stopped after %.1f s (worker %d killed; slow queries at their cap): %s",
                                 slow_after, worker.pid, one_line(job.query, 200))
                     return text_reply(503, f"query stopped after {slow_after:g} s: it is slow, and as many slow "
@@ -383,17 +418,17 @@ class WorkerPool:
                                            f"{self.max_slow} in all) are running; try again later",
                                       self._retry_after(slow_only=True))
             if not worker.conn.poll(max(0.0, started + timeout - time.monotonic())):
-                self._remember(key, client, slow=True)
+                self._suspects.remember(key, client, slow=True)
                 log.warning("query stopped after %.1f s (worker %d killed): %s", timeout, worker.pid,
                             one_line(job.query, 200))
                 return text_reply(503, f"query stopped: it ran longer than the server's time limit of {timeout:g} s; "
                                        f"narrow it or add a LIMIT")
             reply: Reply = worker.conn.recv()
             broken = not worker.restore_priority()  # a worker that cannot get its priority back is replaced
-            self._remember(key, client, slow=time.monotonic() - started >= slow_after)
+            self._suspects.remember(key, client, slow=time.monotonic() - started >= slow_after)
             return reply
         except (EOFError, OSError) as err:
-            if self._closed:
+            if self._processes.closed:
                 return text_reply(503, "the server is shutting down")
             log.error("query worker %d failed: %s", worker.pid, err)
             return text_reply(500, "the query worker failed (it may have run out of memory); it has been replaced")
@@ -401,17 +436,11 @@ class WorkerPool:
             with self._cond:
                 self._running.pop(token, None)
                 self._cond.notify_all()
-            self._release(worker, broken=broken)
+            self._processes.release(worker, broken=broken)
 
     def close(self) -> None:
         """Stop every worker, busy or not."""
-        with self._cond:
-            self._closed = True
-            workers = list(self._workers)
-            self._workers.clear()
-            self._idle.clear()
-            self._cond.notify_all()
-        for worker in workers:
+        for worker in self._processes.close():
             worker.stop()
 
 

@@ -1,0 +1,152 @@
+"""The records reading yields (Article, ReadProblem), and how one article is made from a text and its metadata."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.furniture import clean_text, clean_title, cut_at_sentence, parse_date
+from kg.limits import MAX_CHARS, MAX_ID_CHARS, MAX_TITLE_CHARS, RAW_CHARS_PER_CHAR, valid_unicode
+
+FIELDS = ("id", "text", "title", "published", "source", "url")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read: its cleaned body text and its metadata.
+
+    ``text`` is the article's own text with page furniture removed; every
+    character offset the graph records points into it.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str = ""  # where it was read from: "path" or "path:line"
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something in the input that was skipped or read with a warning.
+
+    ``skipped`` is True when no article came of it.
+    """
+
+    origin: str  # "path" or "path:line"
+    message: str
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+    @classmethod
+    def failed(cls, origin: str, stage: str, exc: BaseException) -> ReadProblem:
+        """An input skipped because ``stage`` (reading, cleaning, nlp, extraction, writing) raised ``exc``.
+
+        >>> print(ReadProblem.failed("a.txt:3", "nlp", ValueError("[E088] Text of length 1200000 exceeds...")))
+        a.txt:3: not built, nlp failed: ValueError: [E088] Text of length 1200000 exceeds...
+        """
+        message = one_line(exc)
+        if len(message) > 300:
+            message = message[:300] + "..."
+        return cls(origin, valid_unicode(f"not built, {stage} failed: {type(exc).__name__}: {message}"))
+
+
+Item = Article | ReadProblem
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: the CSV column mapping, and the longest text an article may have."""
+
+    columns: dict[str, str] | None = None
+    max_chars: int = MAX_CHARS
+
+
+@dataclass(frozen=True)
+class FileMeta:
+    """One row of a metadata.csv: what it says about one file's article."""
+
+    origin: str
+    title: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+def one_line(exc: BaseException | str) -> str:
+    """An error message on one line."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def isolated(items: Iterator[Item], origin: str, stage: str) -> Iterator[Item]:
+    """``items``, until one raises an unexpected error: that becomes one problem naming ``origin`` and ``stage``."""
+    try:
+        yield from items
+    except Exception as exc:  # one input's failure never costs the others
+        yield ReadProblem.failed(origin, stage, exc)
+
+
+def make_article(key: str, text: str, origin: str, options: ReadOptions, *, title: str | None = None,
+                 published: dt.date | None = None, source: str | None = None,
+                 url: str | None = None) -> Iterator[Item]:
+    """Clean ``text`` and build the Article (and warnings); metadata given here wins over what the text says."""
+    fields = {"id": key, "text": text, "title": title, "source": source, "url": url}
+    bad = [name for name, value in fields.items() if value and valid_unicode(value) != value]
+    if bad:
+        yield ReadProblem(origin, f"lone surrogates (not Unicode text) in {', '.join(bad)}: replaced with U+FFFD",
+                          skipped=False)
+        key, text = valid_unicode(key), valid_unicode(text)
+        title, source, url = (valid_unicode(v) if v else v for v in (title, source, url))
+    if title and len(title) > MAX_TITLE_CHARS:
+        yield ReadProblem(origin, f"a title of {len(title)} characters is no headline (at most {MAX_TITLE_CHARS}); "
+                                  f"ignored", skipped=False)
+        title = None
+    limit = options.max_chars
+    try:
+        cleaned = clean_text(cut_at_sentence(text, RAW_CHARS_PER_CHAR * limit), title=title, source=source)
+    except Exception as exc:  # one text's failure never costs the others
+        yield ReadProblem.failed(origin, "cleaning", exc)
+        return
+    body = cleaned.text
+    if not body:
+        yield ReadProblem(origin, "no article text left after removing page furniture")
+        return
+    if len(body) > limit or len(text) > RAW_CHARS_PER_CHAR * limit:
+        body = cut_at_sentence(body, limit)
+        yield ReadProblem(origin, f"text longer than {limit} characters (--max-chars): cut to {len(body)} at the "
+                                  f"end of a sentence", skipped=False)
+    yield Article(id=key, text=body, title=clean_title(title) or cleaned.title,
+                  published=published or cleaned.published, source=(source or "").strip() or None,
+                  url=(url or "").strip() or None, origin=origin)
+
+
+def record_article(values: Mapping[str, Any], origin: str, options: ReadOptions, *,
+                   date_order: str | None = None) -> Iterator[Item]:
+    """An Article from one record's fields (strings or None), or the problem with it."""
+    key = str(values.get("id") or "").strip()
+    if not key:
+        yield ReadProblem(origin, "record has no id")
+        return
+    if len(key) > MAX_ID_CHARS:
+        yield ReadProblem(origin, f"record id of {len(key)} characters (at most {MAX_ID_CHARS})")
+        return
+    text = values.get("text") or ""
+    if not text.strip():
+        yield ReadProblem(origin, f"record {key!r} has no text")
+        return
+    published = None
+    raw_date = str(values.get("published") or "").strip()
+    if raw_date:
+        published = parse_date(raw_date, order=date_order)
+        if published is None:
+            yield ReadProblem(origin, f"record {key!r}: bad date {raw_date[:80]!r} (expected e.g. YYYY-MM-DD); "
+                                      f"using the date in the text, if any", skipped=False)
+    yield from make_article(key, text, origin, options, title=values.get("title"), published=published,
+                            source=values.get("source"), url=values.get("url"))
