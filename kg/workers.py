@@ -113,10 +113,10 @@ def _collect(workers: list[_Worker], progress: _Progress) -> None:
         answer = _answer(worker)
         if answer is None:  # it died: its pipe closed without a (whole) answer
             workers.remove(worker)
-            exitcode = _ended(worker)
+            exitcode, why = _ended(worker)
             if not worker.ready:
-                raise KgError(f"a build worker process could not start (exit code {exitcode}"
-                              f"{_last_line(worker.errors)}); try `kg build --processes 1`")
+                raise KgError(f"a build worker process could not start (exit code {exitcode}{why}); "
+                              f"try `kg build --processes 1`")
             _retry(worker.job, exitcode, progress)
         elif answer[0] == "error":  # it cannot load the pipeline
             raise KgError(answer[1])
@@ -134,12 +134,6 @@ def _answer(worker: _Worker) -> tuple[str, Any] | None:
         return answer
     except (EOFError, OSError, pickle.UnpicklingError):  # it died, perhaps halfway through an answer
         return None
-
-
-def _last_line(errors: IO[bytes]) -> str:
-    errors.seek(0)
-    lines = errors.read().decode("utf-8", "replace").strip().splitlines()
-    return f": {lines[-1].strip()}" if lines else ""
 
 
 def _retry(job: _Job | None, exitcode: int | None, progress: _Progress) -> None:
@@ -189,28 +183,29 @@ def _serve(jobs: Connection, answers: Connection, analyse: Callable[..., list[Ou
             return
 
 
-def _ended(worker: _Worker) -> int:
-    """The exit code of a worker whose pipe has closed (negative: the signal that ended it)."""
+def _ended(worker: _Worker) -> tuple[int, str]:
+    """(exit code, ": the last line it wrote on stderr" or "") of a worker that stopped or was stopped.
+
+    A negative exit code is the signal that ended it.
+    """
     try:
-        return worker.process.wait(STOP_SECONDS)
+        exitcode = worker.process.wait(STOP_SECONDS)
     except subprocess.TimeoutExpired:
         worker.process.kill()
-        return worker.process.wait()
-    finally:
-        _close(worker)
-
-
-def _close(worker: _Worker) -> None:
+        exitcode = worker.process.wait()
     worker.jobs.close()
     worker.answers.close()
+    worker.errors.seek(0)
+    lines = worker.errors.read().decode("utf-8", "replace").strip().splitlines()
     worker.errors.close()
+    return exitcode, f": {lines[-1].strip()}" if lines else ""
 
 
 def _stop(workers: list[_Worker]) -> None:
-    """Stop every worker: ask the idle ones, end the busy ones (their work is no longer wanted)."""
+    """Stop every worker: ask the idle ones, end the busy or loading ones (their work is no longer wanted)."""
     for worker in workers:
         try:
-            if worker.job is None:
+            if worker.ready and worker.job is None:
                 worker.jobs.send(None)
             else:
                 worker.process.terminate()
