@@ -18,7 +18,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis import Outcome, Task, WorkerDied, analysed_batch
-from kg.errors import EngineError
+from kg.errors import EngineError, KgError
 from kg.reading import ReadProblem
 
 if TYPE_CHECKING:
@@ -59,9 +59,11 @@ def _connect(scheduler: str | None, processes: int) -> tuple[Client, LocalCluste
         cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
         return Client(cluster), cluster
-    except (OSError, TimeoutError, ValueError, TypeError) as err:
+    except (OSError, TimeoutError, ValueError, TypeError, RuntimeError) as err:
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
-        raise EngineError(f"cannot use {where}: {_one_line(err)}") from None
+        hint = ("; a script that starts a local cluster must do so under `if __name__ == '__main__':`, since its "
+                "workers import the script again" if isinstance(err, RuntimeError) and not scheduler else "")
+        raise EngineError(f"cannot use {where}: {_one_line(err)}{hint}") from None
 
 
 def _result(client: Client, future: Future, batch: Sequence[Task], max_chars: int) -> list[Outcome]:
@@ -84,16 +86,17 @@ def _result(client: Client, future: Future, batch: Sequence[Task], max_chars: in
 
 
 def _gathered(future: Future) -> list[Outcome]:
-    """The future's result; a failure of the cluster itself (not of an article) as an EngineError."""
+    """The future's result; a failure of the cluster (not of an article: those are outcomes) as an EngineError."""
     from distributed import KilledWorker
 
     try:
         result: list[Outcome] = future.result()
         return result
-    except KilledWorker:
+    except (KilledWorker, KgError):  # KgError: a worker cannot load the pipeline (no model installed there)
         raise
-    except (OSError, TimeoutError) as err:  # the scheduler or a connection was lost
-        raise EngineError(f"the Dask cluster failed: {_one_line(err)}") from None
+    except Exception as err:  # the scheduler lost, or a worker without conflict-kg
+        raise EngineError(f"the Dask cluster failed: {type(err).__name__}: {_one_line(err)} (its workers need "
+                          f"conflict-kg and the spaCy model installed)") from None
 
 
 def _one_line(err: Any) -> str:
