@@ -12,14 +12,16 @@ Prints one table, every figure from this one run, each step into a fresh on-disk
 - a re-run of the 1-process build over the same input (nothing changed);
 
 then the ratios: build1/bare and buildN/build1 (speed), dask/embedded with N processes (speed), and
-re-run/first build (time). The machine's load average is printed before and after, since other work on the
-machine changes every figure. The default input is the FA-KES corpus in ../shared/corpora/fa-kes/.
+re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
+workers', Dask's), which other work on a shared machine changes less. The machine's load average is printed
+before and after. The default input is the FA-KES corpus in ../shared/corpora/fa-kes/.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -54,10 +56,17 @@ def _slice(source: Path, limit: int | None, folder: Path) -> Path:
     return target
 
 
-def _seconds(run: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (worker processes, Dask's)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _seconds(run: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of ``run``."""
+    started, cpu = time.perf_counter(), _cpu()
     run()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
 
 
 def _bare(texts: list[str]) -> None:
@@ -107,17 +116,17 @@ def main() -> None:
                                                                  engine="dask")),
             "kg build re-run, 1 process": _seconds(_build(source, folder / "one", processes=1)),
         }
-    bare, one, many, dask, rerun = times.values()
+    (bare, bare_cpu), (one, one_cpu), (many, many_cpu), (dask, dask_cpu), (rerun, _) = times.values()
     print(f"articles: {len(texts)}   cores available: {available_cores()}   "
           f"load average before: {load_before}   after: {_load()}")
-    print(f"{'step':40} {'seconds':>8} {'articles/s':>11}")
-    for name, seconds in times.items():
-        print(f"{name:40} {seconds:8.2f} {len(texts) / seconds:11.1f}")
-    print(f"{'ratio build1/bare (speed)':40} {bare / one:8.2f}")
-    print(f"{f'ratio build{n}/build1 (speed)':40} {one / many:8.2f}")
-    print(f"{f'ratio dask({n})/embedded({n}) (speed)':40} {many / dask:8.2f}")
-    print(f"{'ratio re-run/first build (time)':40} {rerun / one:8.3f}")
-
+    print(f"{'step':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}")
+    for name, (seconds, cpu) in times.items():
+        print(f"{name:40} {seconds:8.2f} {len(texts) / seconds:11.1f} {cpu:8.2f}")
+    print(f"{'ratio':40} {'wall':>8} {'':>11} {'CPU':>8}")
+    print(f"{'build1/bare (speed)':40} {bare / one:8.2f} {'':>11} {bare_cpu / one_cpu:8.2f}")
+    print(f"{f'build{n}/build1 (speed)':40} {one / many:8.2f} {'':>11} {one_cpu / many_cpu:8.2f}")
+    print(f"{f'dask({n})/embedded({n}) (speed)':40} {many / dask:8.2f} {'':>11} {many_cpu / dask_cpu:8.2f}")
+    print(f"{'re-run/first build (time)':40} {rerun / one:8.3f}")
 
 if __name__ == "__main__":
     main()

@@ -102,7 +102,10 @@ def _hand_out(workers: list[_Worker], queue: deque[_Job]) -> None:
     for worker in workers:
         if worker.ready and worker.job is None and queue:
             worker.job = queue.popleft()
-            worker.jobs.send(worker.job.tasks)
+            try:
+                worker.jobs.send(worker.job.tasks)
+            except OSError:  # it has just died: _collect finds its pipe closed and retries the job
+                pass
 
 
 def _collect(workers: list[_Worker], progress: _Progress) -> None:
