@@ -1,43 +1,52 @@
 """The build: read articles, analyse each once, write what each says to its graph, then resolve.
 
-Unchanged articles (same id, same content hash) are skipped before any NLP,
-so a re-run of the same input changes nothing and costs little. The input is
-read in full first, so that of two articles with one id only the later one is
-built. Each article is written in one transaction: a build that is
-interrupted leaves every article fully in the store or absent, and raises
+The input is read once, in full, before any NLP: of two articles with one id
+only the later one is built, and unchanged articles (same id, same content
+hash) are skipped before the spaCy model is even loaded, so a re-run of the
+same input changes nothing and costs little. The articles left are analysed
+(parsed and read into records, :mod:`kg.analysis`) in this process, in worker
+processes (:mod:`kg.workers`) or on a Dask cluster (:mod:`kg.dask_build`);
+only this process writes to the store, in input order, whatever the engine.
+Each article is written in one transaction: a build that is interrupted
+leaves every article fully in the store or absent, and raises
 :class:`BuildInterrupted`; running it again completes it. When the articles
 are written, resolution (:mod:`kg.canonical`) makes the canonical layer follow
 them, in one more transaction that writes only what changed.
 
 One article's failure costs only that article: an unexpected error while it is
 read, cleaned, parsed (a spaCy batch that fails is parsed again one text at a
-time, so only the bad text fails), extracted or written becomes one
-:class:`ReadProblem` naming it and the stage, and the build goes on.
+time, so only the bad text fails), extracted or written, or a worker process
+that dies with it, becomes one :class:`ReadProblem` naming it and the stage,
+and the build goes on.
 """
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from itertools import islice
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from math import ceil
 from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc
 from tqdm import tqdm
 
+from kg.analysis import Outcome, Task
 from kg.canonical import resolve_store
-from kg.claims import article_record
-from kg.errors import KgError, StoreError
-from kg.extraction import analysed_text
+from kg.claims import Entity
+from kg.engines import ENGINES
+from kg.errors import EngineError, KgError, StoreError
 from kg.iris import content_hash
-from kg.limits import MAX_CHARS, MAX_TITLE_CHARS
-from kg.nlp import load_pipeline
+from kg.limits import MAX_CHARS
 from kg.rdf import article_quads
 from kg.reading import Article, ReadProblem, read_articles
 from kg.store import GraphStore
 
 BATCH_SIZE = 64
+"""Articles parsed in one ``nlp.pipe`` batch in this process."""
+WORKER_BATCH_SIZE = 16
+"""Articles handed to a worker at a time: small enough to keep every worker busy to the end."""
+Work = Generator[list[Outcome], None, None]
+"""The outcomes of the articles to build, batch by batch, in input order (closed to stop the engine)."""
 
 
 class BuildInterrupted(KgError, KeyboardInterrupt):
@@ -64,73 +73,29 @@ class BuildReport:
         return self.added + self.replaced + self.unchanged
 
 
-Pending = tuple[Article, str, bool]  # an article to build, its content hash, whether the store holds it already
+def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_chars: int, store: GraphStore,
+             problem: Callable[[ReadProblem], None], report: BuildReport) -> list[Task]:
+    """One read of the input: the articles whose content differs from the store's, in input order.
 
-
-def _changed_articles(items: Iterable[Article | ReadProblem], store: GraphStore,
-                      problem: Callable[[ReadProblem], None], report: BuildReport) -> Iterator[tuple[str, Pending]]:
-    """Articles whose content differs from the store's, as (text to parse, (article, hash, existed))."""
-    for item in items:
+    Of two articles with one id only the later one is kept, at its own place in the order. Without this, the
+    earlier article would be written and then overwritten, and a re-run would find it changed (the store holds
+    the later one) and write it back. Only the articles to build are held in memory, not the unchanged ones.
+    """
+    latest: dict[str, Task | None] = {}  # id -> the article to build, or None: the store holds it unchanged
+    for item in read_articles(paths, columns=columns, max_chars=max_chars):
         if isinstance(item, ReadProblem):
             problem(item)
             continue
+        latest.pop(item.id, None)  # a later article with the same id replaces it, and takes its place
         try:
             digest = content_hash(_fingerprint(item))
             stored = store.article_hash(item.id)
-            text = analysed_text(item)
         except Exception as exc:  # one article's failure never costs the others
             problem(ReadProblem.failed(item.origin or item.id, "reading", exc))
             continue
-        if stored == digest:
-            report.unchanged += 1
-            continue
-        yield text, (item, digest, stored is not None)
-
-
-def _batches(items: Iterable[tuple[str, Pending]], size: int) -> Iterator[list[tuple[str, Pending]]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _parsed(nlp: Language, batch: list[tuple[str, Pending]]) -> Iterator[tuple[Pending, Doc | Exception]]:
-    """Each text of ``batch`` parsed, or the error it raised.
-
-    A batch is parsed as one; if that fails, each text is parsed again on its own, so that only the bad one fails.
-    """
-    try:
-        docs = list(nlp.pipe([text for text, _ in batch], batch_size=len(batch)))
-    except Exception:
-        for text, pending in batch:
-            try:
-                yield pending, nlp(text)
-            except Exception as exc:
-                yield pending, exc
-        return
-    yield from zip((pending for _, pending in batch), docs)
-
-
-def _last_of_each_id(paths: Sequence[Path | str], columns: dict[str, str] | None,
-                     max_chars: int) -> Iterator[Article | ReadProblem]:
-    """Every item read, less any article that a later one with the same id replaces.
-
-    Without this, the earlier article would be written and then overwritten, and a
-    re-run would find it changed (the store holds the later one) and write it back.
-    The input is read twice (ids only the first time), so memory does not grow with
-    the corpus: reading costs little beside the language processing.
-    """
-    last: dict[str, int] = {}
-    articles = (item for item in read_articles(paths, columns=columns, max_chars=max_chars)
-                if isinstance(item, Article))
-    for n, article in enumerate(articles):
-        last[article.id] = n
-    n = -1
-    for item in read_articles(paths, columns=columns, max_chars=max_chars):
-        if isinstance(item, Article):
-            n += 1
-            if last.get(item.id) != n:
-                continue
-        yield item
+        latest[item.id] = None if stored == digest else Task(item, digest, stored is not None)
+    report.unchanged += sum(1 for task in latest.values() if task is None)
+    return [task for task in latest.values() if task is not None]
 
 
 def _fingerprint(article: Article) -> str:
@@ -139,9 +104,38 @@ def _fingerprint(article: Article) -> str:
                                               article.url, article.text))
 
 
+def _batches(tasks: list[Task], size: int) -> list[list[Task]]:
+    return [tasks[n:n + size] for n in range(0, len(tasks), size)]
+
+
+def _outcomes(tasks: list[Task], *, engine: str, processes: int, scheduler: str | None,
+              max_chars: int) -> Work:
+    """The outcome of every task, batch by batch in task order, from the engine asked for."""
+    if engine == "dask":
+        from kg.dask_build import outcomes_on_dask
+
+        return outcomes_on_dask(_batches(tasks, max(1, min(WORKER_BATCH_SIZE, ceil(len(tasks) / processes)))),
+                                scheduler=scheduler, processes=processes, max_chars=max_chars)
+    if processes > 1 and len(tasks) > 1:
+        from kg.workers import outcomes_in_workers
+
+        batches = _batches(tasks, min(WORKER_BATCH_SIZE, ceil(len(tasks) / processes)))  # every worker gets some
+        return outcomes_in_workers(batches, processes=processes, max_chars=max_chars)
+    return _outcomes_here(_batches(tasks, BATCH_SIZE), max_chars)
+
+
+def _outcomes_here(batches: list[list[Task]], max_chars: int) -> Work:
+    from kg.analysis import analysed, pipeline
+
+    nlp = pipeline(max_chars)
+    for batch in batches:
+        yield analysed(nlp, batch)
+
+
 def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, str] | None = None,
           max_chars: int = MAX_CHARS, progress: bool | None = None,
-          on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
+          on_problem: Callable[[ReadProblem], None] | None = None, processes: int = 1, engine: str = "embedded",
+          scheduler: str | None = None) -> BuildReport:
     """Read every article under ``paths`` and write each one's graph to ``store``.
 
     Args:
@@ -151,11 +145,22 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
         max_chars: the longest article text; a longer one is cut at the end of a sentence, with a warning.
         progress: show a progress bar on stderr; default: when stderr is a terminal.
         on_problem: called with each input problem as it is met (default: ignore; all are in the report).
+        processes: how many processes parse and extract (1: this one; more: worker processes, each loading the
+            model once); with the ``dask`` engine, the workers of the local cluster it starts.
+        engine: ``embedded`` (this machine) or ``dask`` (a Dask cluster: ``scheduler``, or a local one).
+        scheduler: the address of a running Dask scheduler (``tcp://host:8786``), for the ``dask`` engine.
 
     Raises:
         BuildInterrupted: on KeyboardInterrupt; every article is then fully in the store or absent.
         StoreError: the store cannot be written.
+        EngineError: an unknown engine, a bad number of processes, or a Dask cluster that cannot be used.
     """
+    if engine not in ENGINES:
+        raise EngineError(f"unknown build engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if processes < 1:
+        raise EngineError(f"expected at least 1 build process; got {processes}")
+    if scheduler and engine != "dask":
+        raise EngineError("a scheduler address needs the dask engine (kg build --engine dask --scheduler ADDRESS)")
     report = BuildReport()
     seen = on_problem or (lambda problem: None)
 
@@ -164,7 +169,12 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
         seen(item)
 
     try:
-        return _build(paths, store, columns, max_chars, progress, problem, report)
+        tasks = _pending(paths, columns, max_chars, store, problem, report)
+        if tasks:
+            work = _outcomes(tasks, engine=engine, processes=processes, scheduler=scheduler, max_chars=max_chars)
+            _write_all(tasks, work, store, problem, report, progress)
+        report.resolved = resolve_store(store)
+        return report
     except KeyboardInterrupt:
         try:
             resolve_store(store)  # the canonical layer follows the articles written so far
@@ -174,47 +184,39 @@ def build(paths: Sequence[Path | str], *, store: GraphStore, columns: dict[str, 
                                f"complete; run the same build again to finish it") from None
 
 
-def _build(paths: Sequence[Path | str], store: GraphStore, columns: dict[str, str] | None, max_chars: int,
-           progress: bool | None, problem: Callable[[ReadProblem], None], report: BuildReport) -> BuildReport:
+def _write_all(tasks: list[Task], work: Work, store: GraphStore,
+               problem: Callable[[ReadProblem], None], report: BuildReport, progress: bool | None) -> None:
+    """Write each task's outcome as it comes, in task order, with a progress bar of the tasks done."""
     show = sys.stderr.isatty() if progress is None else progress
-    nlp = load_pipeline()
-    nlp.max_length = max(nlp.max_length, max_chars + MAX_TITLE_CHARS + 2)  # the title, a blank line, the text
-    items = _last_of_each_id(paths, columns, max_chars)
-    pending = _changed_articles(items, store, problem, report)
-    bar = tqdm(desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
+    bar = tqdm(total=len(tasks), desc="articles", unit=" art", disable=not show, file=sys.stderr, smoothing=0.1)
+    written: set[Entity] = set()  # reference entities this build has written: one writing is enough
+    done = 0
     try:
-        for batch in _batches(pending, BATCH_SIZE):
-            for (article, digest, existed), doc in _parsed(nlp, batch):
-                if not _write(article, doc, digest, store, problem):
-                    continue
-                if existed:
-                    report.replaced += 1
-                else:
-                    report.added += 1
-                bar.update(1)
+        with closing(work):  # stops the workers, also when interrupted here
+            for outcomes in work:
+                batch, done = tasks[done:done + len(outcomes)], done + len(outcomes)
+                for task, outcome in zip(batch, outcomes, strict=True):
+                    if _write(task, outcome, store, problem, written):
+                        report.added += not task.existed
+                        report.replaced += task.existed
+                    bar.update(1)
     finally:
         bar.close()
-    report.resolved = resolve_store(store)
-    return report
 
 
-def _write(article: Article, doc: Doc | Exception, digest: str, store: GraphStore,
-           problem: Callable[[ReadProblem], None]) -> bool:
-    """Extract what ``doc`` says and write it as the article's graph, in one transaction; False if it failed."""
-    origin = article.origin or article.id
-    if isinstance(doc, Exception):
-        problem(ReadProblem.failed(origin, "nlp", doc))
+def _write(task: Task, outcome: Outcome, store: GraphStore, problem: Callable[[ReadProblem], None],
+           written: set[Entity]) -> bool:
+    """Write one article's record as its graph, in one transaction; False if it failed (or failed before)."""
+    if isinstance(outcome, ReadProblem):
+        problem(outcome)
         return False
     try:
-        record = article_record(article, doc, digest)
-    except Exception as exc:  # one article's failure never costs the others
-        problem(ReadProblem.failed(origin, "extraction", exc))
-        return False
-    try:
-        store.replace_graph(*article_quads(record))
+        new = tuple(e for e in outcome.entities if e.from_text or e not in written)
+        store.replace_graph(*article_quads(replace(outcome, entities=new)))
     except StoreError:
         raise  # the store cannot be written: no article can be
     except Exception as exc:
-        problem(ReadProblem.failed(origin, "writing", exc))
+        problem(ReadProblem.failed(task.origin, "writing", exc))
         return False
+    written.update(e for e in new if not e.from_text)
     return True

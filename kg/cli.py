@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from kg.engines import ENGINES, available_cores
 from kg.errors import KgError
 from kg.export import FORMATS as GRAPH_FORMATS
 from kg.export import VIEWS
@@ -84,13 +85,20 @@ def cli() -> None:
 @click.option("--max-chars", type=click.IntRange(1, 1_000_000), default=MAX_CHARS, show_default=True,
               help="Longest article text; a longer one is cut at the end of a sentence, with a warning.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Processes that parse and extract (default: the cores available; 1: no worker processes).")
+@click.option("--engine", type=click.Choice(ENGINES), default="embedded", show_default=True,
+              help="Where articles are analysed: on this machine, or on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to use (tcp://host:8786) with --engine dask (default: a local cluster).")
 def build(paths: tuple[Path, ...], store_path: Path | str | None, columns: str | None, max_chars: int,
-          progress: bool | None) -> None:
+          progress: bool | None, processes: int | None, engine: str, scheduler: str | None) -> None:
     """Read articles from PATHS (files, folders, CSV, JSONL, HTML) into the store."""
     mapping = _parse_columns(columns)  # before the store exists: a bad option creates nothing
     with KnowledgeGraph.open(store_path or default_store_path()) as graph:
         report = graph.build(list(paths), columns=mapping, max_chars=max_chars, progress=progress,
-                             on_problem=lambda p: click.echo(f"kg: {p}", err=True))
+                             on_problem=lambda p: click.echo(f"kg: {p}", err=True),
+                             processes=processes or available_cores(), engine=engine, scheduler=scheduler)
         counts = graph.stats()
     click.echo(f"{report.articles} articles ({report.added} added, {report.replaced} replaced, "
                f"{report.unchanged} unchanged), {report.skipped} inputs skipped")

@@ -34,6 +34,10 @@ class QueryRefused(QueryError):
         self.status = status
 
 
+class EngineError(KgError):
+    """A build cannot run as asked: a bad engine or process count, or a Dask cluster that cannot be used."""
+
+
 class ExportError(KgError):
     """The graph cannot be exported in the format asked for."""
 

@@ -145,19 +145,22 @@ class KnowledgeGraph:
 
     def build(self, paths: str | Path | Sequence[str | Path], *, columns: dict[str, str] | None = None,
               max_chars: int = MAX_CHARS, progress: bool | None = False,
-              on_problem: Callable[[ReadProblem], None] | None = None) -> BuildReport:
+              on_problem: Callable[[ReadProblem], None] | None = None, processes: int = 1,
+              engine: str = "embedded", scheduler: str | None = None) -> BuildReport:
         """Read the articles under ``paths`` (files, folders, CSV, JSONL, HTML) into the graph.
 
         Unchanged articles are skipped, a text longer than ``max_chars`` is cut at the end of a sentence, and an
         input that cannot be built is a problem in the report; ``on_problem`` hears of each input skipped or read
-        with a warning (see ``kg.build.build``). Needs the spaCy model.
+        with a warning. ``processes`` > 1 parses in that many worker processes; ``engine="dask"`` on a Dask
+        cluster (``scheduler``, or a local one of ``processes`` workers); the graph is the same either way (see
+        ``kg.build.build``). Needs the spaCy model.
         """
         from kg.build import build
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
         return build(list(paths), store=self.store, columns=columns, max_chars=max_chars, progress=progress,
-                     on_problem=on_problem)
+                     on_problem=on_problem, processes=processes, engine=engine, scheduler=scheduler)
 
     def stats(self) -> Stats:
         """Counts of articles, actors, people, places, events (also by type) and quads; ``stats["events"]`` works too.

@@ -104,6 +104,9 @@ class AcronymNorms:
                     self.norms[acronym] = longer[0].lower()
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if not any(acronym in text for acronym in self.norms):  # most texts have none: no token to look at
+            return doc
         for token in doc:
             norm = self.norms.get(token.text)
             if norm is not None:

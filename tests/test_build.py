@@ -39,6 +39,7 @@ PLACES = ("Raqqa", "Aleppo", "Homs", "Idlib", "Palmyra", "Deir ez-Zor", "Hama", 
           "Manbij", "Jarablus", "Azaz", "Latakia", "Qusayr")
 N_ARTICLES = 2 * len(PLACES)
 build_module = importlib.import_module("kg.build")  # the module: `kg.build` is the function
+analysis_module = importlib.import_module("kg.analysis")  # where each article is parsed and read
 SUBPROCESS_DEADLINE = 120  # seconds: a guard against a hang, not a timing assertion
 
 Graphs = dict[str, frozenset[str]]
@@ -188,8 +189,8 @@ def test_a_rerun_reports_nothing_to_do_and_skips_the_nlp(corpus: Reference, monk
     store = GraphStore.open(None)
     build([corpus.folder], store=store, progress=False)
     read: list[str] = []
-    real = build_module.article_record
-    monkeypatch.setattr(build_module, "article_record",
+    real = analysis_module.article_record
+    monkeypatch.setattr(analysis_module, "article_record",
                         lambda article, *a, **k: read.append(article.id) or real(article, *a, **k))
     report = build([corpus.folder], store=store, progress=False)
     assert (report.added, report.replaced, report.unchanged, report.skipped, report.resolved) == (0, 0, N_ARTICLES, 0, 0)
@@ -315,7 +316,7 @@ def test_interrupted_update_leaves_old_or_new_articles_and_a_rerun_completes(cor
 
 def test_ctrl_c_in_kg_build_is_one_line_and_a_rerun_completes(corpus: Reference, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real = build_module.article_record
+    real = analysis_module.article_record
     calls = []
 
     def read_then_interrupt(*args, **kwargs):
@@ -324,18 +325,19 @@ def test_ctrl_c_in_kg_build_is_one_line_and_a_rerun_completes(corpus: Reference,
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "article_record", read_then_interrupt)
+    monkeypatch.setattr(analysis_module, "article_record", read_then_interrupt)
+    monkeypatch.setattr(build_module, "BATCH_SIZE", 2)  # batches of two: the first is written, the second stopped
     path = tmp_path / "store"
-    result = CliRunner().invoke(cli, ["build", str(corpus.folder), "--store", str(path)])
+    result = CliRunner().invoke(cli, ["build", str(corpus.folder), "--store", str(path), "--processes", "1"])
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert result.stderr.splitlines() == [
-        "kg: interrupted after writing 3 article(s), each complete; run the same build again to finish it"]
+        "kg: interrupted after writing 2 article(s), each complete; run the same build again to finish it"]
     del result  # it holds the store, which `kg build` leaves open on an error
     gc.collect()
     monkeypatch.undo()
     result = CliRunner().invoke(cli, ["build", str(corpus.folder), "--store", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{N_ARTICLES} articles ({N_ARTICLES - 3} added, 0 replaced, 3 unchanged)")
+    assert result.stdout.startswith(f"{N_ARTICLES} articles ({N_ARTICLES - 2} added, 0 replaced, 2 unchanged)")
     assert dump(ox.Store.read_only(str(path))) == corpus.dump
 
 

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 build_module = importlib.import_module("kg.build")  # the module: `kg.build` is the function
+analysis_module = importlib.import_module("kg.analysis")
 reading_module = importlib.import_module("kg.reading")
 records_module = importlib.import_module("kg.reading.records")  # where an article is made from a text
 DEADLINE = 300  # seconds: a guard against a hang, not a timing assertion
@@ -217,8 +218,8 @@ def test_a_stage_that_fails_for_one_article_costs_only_that_article(stage: str, 
         monkeypatch.setattr(ConflictSpans, "__call__", fail_on_boom(ConflictSpans.__call__,
                                                                     lambda self, doc: doc.text))
     elif stage == "extraction":
-        monkeypatch.setattr(build_module, "article_record", fail_on_boom(build_module.article_record,
-                                                                         lambda article, *a: article.text))
+        monkeypatch.setattr(analysis_module, "article_record", fail_on_boom(analysis_module.article_record,
+                                                                            lambda article, *a: article.text))
     else:
         monkeypatch.setattr(build_module, "article_quads", fail_on_boom(build_module.article_quads,
                                                                         lambda record: record.article.text))
@@ -238,10 +239,10 @@ def test_an_article_skipped_in_the_cli_is_one_line_and_exit_code_3(tmp_path: Pat
 
     from kg.cli import cli
 
-    monkeypatch.setattr(build_module, "article_record", fail_on_boom(build_module.article_record,
-                                                                     lambda article, *a: article.text))
+    monkeypatch.setattr(analysis_module, "article_record", fail_on_boom(analysis_module.article_record,
+                                                                        lambda article, *a: article.text))
     result = CliRunner().invoke(cli, ["build", *map(str, small_corpus(tmp_path / "in")), "--store",
-                                      str(tmp_path / "store"), "--no-progress"])
+                                      str(tmp_path / "store"), "--no-progress", "--processes", "1"])
     assert result.exit_code == 3, result.output
     assert result.stderr.splitlines() == [f"kg: {tmp_path / 'in' / 'bad.jsonl'}:1: not built, extraction failed: "
                                           f"RuntimeError: boom with a second line"]

@@ -96,11 +96,12 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
 
 
 def _sentence(sent: Span, title_chars: int) -> Sentence | None:
-    text = sent.text.strip()
+    raw = sent.text  # built from the tokens at each call: once
+    text = raw.strip()
     if not text:
         return None
-    start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
-    end = sent.start_char + len(sent.text.rstrip())
+    start = sent.start_char + len(raw) - len(raw.lstrip())
+    end = sent.start_char + len(raw.rstrip())
     if start < title_chars:
         return Sentence(text, start, end, in_title=True)
     return Sentence(text, start - title_chars, end - title_chars)

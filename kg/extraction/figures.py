@@ -107,6 +107,10 @@ _PATTERN_INJURED = [
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
 ]
 _ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "dozen", "dozens", "hundred", "hundreds"]) + r")\b", re.I)
+_FIGURE_WORD = re.compile(r"kill|dead|died|martyr|slain|lost their lives|perished|executed|beheaded|claimed the lives"
+                          r"|left|leaving|death toll|civilians|wound|injur|hurt", re.I)
+"""A word every figure pattern below needs (its death word, "civilians", or its injury word): a sentence
+without one gives no figures, and is not searched for them."""
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
                         r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b"
                         r"|\b(?:over|in|during|throughout) the (?:past|last) (?:year|(?:\w+ )?(?:years|months))\b"
@@ -134,7 +138,7 @@ def figures_in(text: str) -> Figures | None:
     >>> figures_in("The conflict has killed more than 195,000 people") is None
     True
     """
-    if not _ANY_NUMBER.search(text) or _AGGREGATE.search(text):
+    if not _ANY_NUMBER.search(text) or not _FIGURE_WORD.search(text) or _AGGREGATE.search(text):
         return None
     killed = civilians = injured = None
     qualifier = "exact"

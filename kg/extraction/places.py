@@ -209,9 +209,10 @@ def _located_names(doc: Doc, known_at: dict[int, Place], gazetteer: Gazetteer):
     """An unknown name placed inside a known place: "in Maarzita in southern Idlib province", "at Khneifes near Hama"."""
     city = Setting("town", "city")
     headlines = _headline_tokens(doc)
-    for token in doc:
-        if token.lower_ not in {"in", "at", "near"} or token.i + 2 >= len(doc) or token.i in headlines \
-                or not doc[token.i + 1].is_title:
+    lower = [t.lower_ for t in doc]
+    for i in (i for i, word in enumerate(lower) if word in {"in", "at", "near"}):
+        token = doc[i]
+        if token.i + 2 >= len(doc) or token.i in headlines or not doc[token.i + 1].is_title:
             continue
         j = token.i + 1
         while j < len(doc) and j - token.i <= 4 and j not in known_at and _is_name_word(doc[j], j == token.i + 1):
