@@ -171,7 +171,7 @@ class _Running:
 class _Processes:
     """The pool's worker processes: started, queued while idle, stopped, and replaced in the background."""
 
-    def __init__(self, store_path: Path, cond: threading.Condition) -> None:
+    def __init__(self, store_path: Path | str, cond: threading.Condition) -> None:
         self.store_path = store_path
         self.cond = cond  # the pool's: it guards the sets below and wakes requests waiting for an idle worker
         self.idle: deque[_Worker] = deque()  # first in, first out: every worker gets used, a dead one seen
