@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= kg-store
 STAMP := $(VENV)/.installed
 
-.PHONY: run test typecheck setup bench eval vendor clean
+.PHONY: run test typecheck setup bench bench-detail eval vendor clean
 
 setup: $(STAMP)
 
@@ -25,11 +25,17 @@ test: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
-# start-up times, build speed on FA-KES against bare spaCy, build time against input size, the endpoint under load,
-# a store on oxigraph serve against the embedded one
+# the project's targets in one table from one run (bench/summary.py: start-up, build speed with 1 and N
+# processes and on Dask, re-run, linearity at 8x FA-KES, name lookups, the query guard, HTTP, a store on a server)
 bench: $(STAMP)
+	$(BIN)/python bench/summary.py
+
+# each benchmark alone, with its own detail: also input size (hostile_input) and slow vs fast queries (serve_load)
+bench-detail: $(STAMP)
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/build_scale.py
+	$(BIN)/python bench/query_speed.py
 	$(BIN)/python bench/hostile_input.py
 	$(BIN)/python bench/serve_load.py --mix --timeout 2
 	$(BIN)/python bench/remote_store.py

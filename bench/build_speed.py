@@ -92,6 +92,22 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def measure(source: Path, processes: int, folder: Path) -> tuple[int, dict[str, tuple[float, float]]]:
+    """(articles, step -> (wall s, CPU s)) of bare spaCy and of the builds of ``source``, in fresh stores in ``folder``."""
+    # the texts the build parses (each title as its lead line); it keeps the last article per id
+    latest = {a.id: analysed_text(a) for a in read_articles([source]) if isinstance(a, Article)}
+    texts = list(latest.values())
+    n = processes
+    times = {
+        "bare spaCy (load + nlp.pipe)": _seconds(lambda: _bare(texts)),
+        "kg build, 1 process": _seconds(_build(source, folder / "one", processes=1)),
+        f"kg build, {n} processes": _seconds(_build(source, folder / "many", processes=n)),
+        f"kg build, dask LocalCluster({n})": _seconds(_build(source, folder / "dask", processes=n, engine="dask")),
+        "kg build re-run, 1 process": _seconds(_build(source, folder / "one", processes=1)),
+    }
+    return len(texts), times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
@@ -103,30 +119,19 @@ def main() -> None:
     n = args.processes
     load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        source = _slice(args.csv, args.limit, folder)
-        # the texts the build parses (each title as its lead line); it keeps the last article per id
-        latest = {a.id: analysed_text(a) for a in read_articles([source]) if isinstance(a, Article)}
-        texts = list(latest.values())
-        times = {
-            "bare spaCy (load + nlp.pipe)": _seconds(lambda: _bare(texts)),
-            "kg build, 1 process": _seconds(_build(source, folder / "one", processes=1)),
-            f"kg build, {n} processes": _seconds(_build(source, folder / "many", processes=n)),
-            f"kg build, dask LocalCluster({n})": _seconds(_build(source, folder / "dask", processes=n,
-                                                                 engine="dask")),
-            "kg build re-run, 1 process": _seconds(_build(source, folder / "one", processes=1)),
-        }
+        articles, times = measure(_slice(args.csv, args.limit, Path(tmp)), n, Path(tmp))
     (bare, bare_cpu), (one, one_cpu), (many, many_cpu), (dask, dask_cpu), (rerun, _) = times.values()
-    print(f"articles: {len(texts)}   cores available: {available_cores()}   "
+    print(f"articles: {articles}   cores available: {available_cores()}   "
           f"load average before: {load_before}   after: {_load()}")
     print(f"{'step':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}")
     for name, (seconds, cpu) in times.items():
-        print(f"{name:40} {seconds:8.2f} {len(texts) / seconds:11.1f} {cpu:8.2f}")
+        print(f"{name:40} {seconds:8.2f} {articles / seconds:11.1f} {cpu:8.2f}")
     print(f"{'ratio':40} {'wall':>8} {'':>11} {'CPU':>8}")
     print(f"{'build1/bare (speed)':40} {bare / one:8.2f} {'':>11} {bare_cpu / one_cpu:8.2f}")
     print(f"{f'build{n}/build1 (speed)':40} {one / many:8.2f} {'':>11} {one_cpu / many_cpu:8.2f}")
     print(f"{f'dask({n})/embedded({n}) (speed)':40} {many / dask:8.2f} {'':>11} {many_cpu / dask_cpu:8.2f}")
     print(f"{'re-run/first build (time)':40} {rerun / one:8.3f}")
+
 
 if __name__ == "__main__":
     main()

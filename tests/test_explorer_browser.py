@@ -203,14 +203,14 @@ def test_the_page_loads_offline_and_draws_the_seeds(browser: Any, server: Sparql
     assert requests and all(url.startswith(server.url) or url.startswith("data:") for url in requests), \
         [url for url in requests if not url.startswith(server.url)]
     assert page.errors() == []
-    assert page.shown() == keys(everything) and len(everything) == 22
+    assert page.shown() == keys(everything) and len(everything) == 23
     assert page.markers() == placed(graph, everything) and len(page.markers()) == 8
     assert page.js("return document.querySelectorAll('#map .kg-marker, #map .kg-cluster').length") > 0
     dated = keys([e for e in everything if e.date])
-    assert page.timeline() == dated and len(dated) == 21
+    assert page.timeline() == dated and len(dated) == 22
     drawn = page.js("return [...document.querySelectorAll('#timeline .vis-item.vis-point, #timeline .vis-item.vis-range')]"
                     ".map(item => item.textContent)")  # those of the rows scrolled into view
-    assert drawn and "Raqqa" in drawn and len(drawn) <= 21
+    assert drawn and "Raqqa" in drawn and len(drawn) <= len(dated)
     assert page.network() == actors_of(graph, everything) and {"Islamic State", "Syrian government", "Russia"} <= page.network()
     assert page.js("return document.querySelectorAll('#unplaced li').length") == 2  # al-Nahda (in Raqqa), Switzerland
     assert "in Raqqa" in page.js("return document.querySelector('#unplaced li[data-place=\"place/sy/raqqa/nahda\"]').textContent")
