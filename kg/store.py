@@ -145,6 +145,27 @@ def _ontology_triples() -> list[ox.Triple]:
         raise ResourceError(f"{path}: cannot read it as Turtle: {' '.join(str(err).split())}") from None
 
 
+def _open_directory(path: Path, read_only: bool) -> ox.Store:
+    """The embedded store in the directory ``path`` (made, with its parents, when it is to be written).
+
+    Raises:
+        StoreError: the path is a file, there is no store to read, or another process holds it.
+    """
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not a store directory; name a directory with --store")
+    if read_only and not path.is_dir():
+        raise StoreError(f"{path}: no store there; build one first with `kg build PATH --store {path}`")
+    try:
+        if not read_only:
+            path.mkdir(parents=True, exist_ok=True)
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except (OSError, RuntimeError) as err:  # RuntimeError: not a store, or a corrupt one
+        if "lock" in str(err).lower():
+            raise StoreError(f"{path}: the store is in use by another process (a running `kg build` or "
+                             f"`kg serve`); stop it or build into another directory with --store") from None
+        raise StoreError(f"{path}: cannot open the store: {' '.join(str(err).split())}") from None
+
+
 class GraphStore:
     """A store (pyoxigraph's, or a server's: see ``kg.backend``) with the few operations the builder and readers
     need. ``path`` is its directory (None in memory or on a server), ``url`` the server's (None otherwise)."""
@@ -178,17 +199,7 @@ class GraphStore:
                 graph.load_ontology()
             return graph
         path = Path(path)
-        if path.exists() and not path.is_dir():
-            raise StoreError(f"{path}: is a file, not a store directory; name a directory with --store")
-        if read_only and not path.is_dir():
-            raise StoreError(f"{path}: no store there; build one first with `kg build PATH --store {path}`")
-        try:
-            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except (OSError, RuntimeError) as err:  # RuntimeError: not a store, or a corrupt one
-            if "lock" in str(err).lower():
-                raise StoreError(f"{path}: the store is in use by another process (a running `kg build` or "
-                                 f"`kg serve`); stop it or build into another directory with --store") from None
-            raise StoreError(f"{path}: cannot open the store: {err}") from None
+        store = _open_directory(path, read_only)
         return cls(store, path) if read_only else cls._with_ontology(store, path)
 
     @classmethod
@@ -308,10 +319,6 @@ class GraphStore:
     def stored_overrides(self) -> list[list[str]]:
         """The overrides the curation graph holds, as the lines of ``curation.tsv`` (see ``kg.curation``)."""
         return stored_overrides(self.store)
-
-    def holds(self, quad: ox.Quad, graph: ox.NamedNode) -> bool:
-        """Whether ``graph`` holds the triple of ``quad``."""
-        return any(True for _ in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, graph))
 
     def graph_triples(self, graph: ox.NamedNode) -> set[ox.Triple]:
         """The triples of ``graph`` (one read of it, where :meth:`holds` is one per triple)."""

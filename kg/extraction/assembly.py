@@ -171,13 +171,6 @@ class _Assembly:
         here = mention.place is None or previous.place is not None and self.places.compatible(mention.place, previous.place)
         return 0 <= gap < DISCOURSE_CHARS // 3 and bool(words & self.lexicon.same_time) and here
 
-    def _tells_more(self, mentions: list[EventMention]) -> bool:
-        """Whether undated tellings of another toll at another place tell more of the dated event of their type
-        (another source's count, the school the shell hit), as they do unless they say they are of another
-        ("Separate air strikes killed 12", "shelling has meanwhile killed another three")."""
-        return not any({w.strip(".,;:\"'").lower() for w in m.sentence.text.split()} & self.lexicon.another_event
-                       for m in mentions)
-
     def _merged(self, groups: list[_Group]) -> list[_Group]:
         """Groups that became compatible once placed (a headline and its lead) merge, in text order."""
         out: list[_Group] = []
@@ -202,7 +195,8 @@ class _Assembly:
         if a.type != b.type or not _places_fit(self.places, a.place, a.near, b.place, b.near, day):
             return False
         if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()) \
-                and not (b.date is None and a.date is not None and self._tells_more(b.mentions)):
+                and not (b.date is None and a.date is not None
+                         and _tells_more(b.mentions, self.lexicon.another_event)):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
                                                                         self.sides(b.agents)):
@@ -214,7 +208,8 @@ class _Assembly:
         same_toll = any(f.killed is not None and f.killed == g.killed for f in a.figures for g in b.figures)
         same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         undated = [g for g in (a, b) if g.date is None]
-        more = len(undated) == 1 and self._tells_more(undated[0].mentions)  # an undated telling of the dated event
+        # an undated telling of the dated event
+        more = len(undated) == 1 and _tells_more(undated[0].mentions, self.lexicon.another_event)
         return title or same_toll or same_day or more or a.place == b.place and bool(undated)
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
@@ -238,7 +233,8 @@ class _Assembly:
                 continue
             if group.place != mention.place and mention.place is not None and mention.figures \
                     and _tolls_differ(group.figures, [mention.figures]) \
-                    and not (date is None and group.date is not None and self._tells_more([mention])):
+                    and not (date is None and group.date is not None
+                             and _tells_more([mention], self.lexicon.another_event)):
                 continue  # another toll at another place: another event
             if group.place is None or mention.place is None:
                 shared = self.sides([*group.agents, *group.targets, *group.participants]) & \
@@ -322,6 +318,13 @@ def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[s
     if kind == "country" and (group.date is None or group.date.precision != "day"):
         return False  # "strikes against IS in Iraq and Syria": a campaign, not one event
     return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
+
+
+def _tells_more(mentions: list[EventMention], another_event: frozenset[str] | set[str]) -> bool:
+    """Whether undated tellings of another toll at another place tell more of the dated event of their type
+    (another source's count, the school the shell hit), as they do unless they say they are of another
+    ("Separate air strikes killed 12", "shelling has meanwhile killed another three": ``another_event``)."""
+    return not any({w.strip(".,;:\"'").lower() for w in m.sentence.text.split()} & another_event for m in mentions)
 
 
 def _vague(place: str | None, places: PlaceBook, focus: str | None) -> bool:
