@@ -63,27 +63,31 @@ def write_corpus(source: Path, target: Path, factor: int, limit: int | None) -> 
     return len(rows) * factor
 
 
-def build_cpu(corpus: Path, store: Path, options: list[str]) -> tuple[float, float, str]:
-    """(CPU seconds, wall seconds, summary line) of one `kg build` of ``corpus`` into ``store``."""
+def _run(command: list[str]) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """(the finished ``command``, its CPU seconds with its children's, its wall seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([str(KG), "build", str(corpus), "--store", str(store), "--no-progress", *options],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def build_cpu(corpus: Path, store: Path, options: list[str]) -> tuple[float, float, str]:
+    """(CPU seconds, wall seconds, summary line) of one `kg build` of ``corpus`` into ``store``."""
+    done, cpu, wall = _run([str(KG), "build", str(corpus), "--store", str(store), "--no-progress", *options])
     if done.returncode not in (0, 3):
         sys.exit(f"bench: kg build failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = next((line for line in done.stdout.splitlines() if line.startswith("store:")), "")
     return cpu, wall, summary
 
 
 def model_load_cpu() -> float:
     """CPU seconds of a process that only loads the pipeline the build uses."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", "from kg.nlp import load_pipeline; load_pipeline()"], check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    done, cpu, _ = _run([sys.executable, "-c", "from kg.nlp import load_pipeline; load_pipeline()"])
+    if done.returncode:
+        sys.exit(f"bench: loading the pipeline failed: {done.stderr.strip()[-500:]}")
+    return cpu
 
 
 def main() -> None:

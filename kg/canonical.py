@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import CurationError, KgError, ResolutionError
+from kg.errors import CurationError, KgError, ResolutionError, one_line
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.control import control_periods
@@ -155,7 +155,6 @@ def _stage(name: str) -> Iterator[None]:
         raise
     except Exception as exc:
         where = "; ".join([name, *getattr(exc, "__notes__", ())])
-        message = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise ResolutionError(f"resolution failed ({where}): {type(exc).__name__}: {message}; the articles are "
-                              f"stored and the canonical layer is as it was: the next build resolves them "
-                              f"again") from exc
+        raise ResolutionError(f"resolution failed ({where}): {type(exc).__name__}: {one_line(exc)[:300]}; the "
+                              f"articles are stored and the canonical layer is as it was: the next build resolves "
+                              f"them again") from exc

@@ -18,7 +18,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis import Outcome, Task, WorkerDied, analysed_batch
-from kg.errors import EngineError, KgError
+from kg.errors import EngineError, KgError, one_line
 from kg.reading import ReadProblem
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def _connect(scheduler: str | None, processes: int) -> tuple[Client, LocalCluste
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
         hint = ("; a script that starts a local cluster must do so under `if __name__ == '__main__':`, since its "
                 "workers import the script again" if isinstance(err, RuntimeError) and not scheduler else "")
-        raise EngineError(f"cannot use {where}: {_one_line(err)}{hint}") from None
+        raise EngineError(f"cannot use {where}: {one_line(err)}{hint}") from None
 
 
 def _worker_environ() -> dict[str, Any]:
@@ -110,9 +110,6 @@ def _gathered(future: Future) -> list[Outcome]:
     except (KilledWorker, KgError):  # KgError: a worker cannot load the pipeline (no model installed there)
         raise
     except Exception as err:  # the scheduler lost, or a worker without conflict-kg
-        raise EngineError(f"the Dask cluster failed: {type(err).__name__}: {_one_line(err)} (its workers need "
+        raise EngineError(f"the Dask cluster failed: {type(err).__name__}: {one_line(err)} (its workers need "
                           f"conflict-kg and the spaCy model installed)") from None
 
-
-def _one_line(err: Any) -> str:
-    return " ".join(str(err).split()) or type(err).__name__

@@ -5,6 +5,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+def one_line(message: object) -> str:
+    """An error (or any message) on one line: its words with single spaces, else the error's type name.
+
+    >>> one_line(ValueError("no   period")), one_line(KeyError())
+    ('no period', 'KeyError')
+    """
+    return " ".join(str(message).split()) or type(message).__name__
+
+
 class KgError(Exception):
     """Base of every error conflict-kg raises on purpose."""
 

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.backend import Backend
 from kg.control import ControlStatement
-from kg.errors import ResourceError, StoreError
+from kg.errors import ResourceError, StoreError, one_line
 from kg.iris import mint_iri
 from kg.remote import RemoteStore, is_remote
 from kg.resolution import Claim, EntityClaim
@@ -163,7 +163,7 @@ def _open_directory(path: Path, read_only: bool) -> ox.Store:
         if "lock" in str(err).lower():
             raise StoreError(f"{path}: the store is in use by another process (a running `kg build` or "
                              f"`kg serve`); stop it or build into another directory with --store") from None
-        raise StoreError(f"{path}: cannot open the store: {' '.join(str(err).split())}") from None
+        raise StoreError(f"{path}: cannot open the store: {one_line(err)}") from None
 
 
 class GraphStore:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kg import errors
 from kg.furniture import clean_text, clean_title, cut_at_sentence, parse_date
 from kg.limits import MAX_CHARS, MAX_ID_CHARS, MAX_TITLE_CHARS, RAW_CHARS_PER_CHAR, valid_unicode
 
@@ -79,10 +80,10 @@ class FileMeta:
 
 
 def one_line(exc: BaseException | str) -> str:
-    """An error message on one line."""
+    """An error message on one line; of an OS error, only its reason (the message names the file already)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    return " ".join(str(exc).split()) or type(exc).__name__
+    return errors.one_line(exc)
 
 
 def isolated(items: Iterator[Item], origin: str, stage: str) -> Iterator[Item]:
