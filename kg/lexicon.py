@@ -102,6 +102,7 @@ class Lexicon:
     attack_words: frozenset[str]  # trigger lemmas typed by their instrument ("attack", "strike")
     event_nouns: frozenset[str]  # nouns a trigger may modify and still tell an event ("attack attempt")
     several_words: frozenset[str]  # "multiple", "a series of": a trigger told as several events
+    munitions: frozenset[str]  # lemmas of what is fired by the piece ("rocket", "shell"): counted, still one event
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
     another_event: frozenset[str]  # "separate", "meanwhile": the sentence tells another event than the one before
@@ -161,7 +162,7 @@ class Lexicon:
             community_nouns=frozenset(words["groups"]["communities"]),
             instruments={kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},
             attack_words=frozenset(attack["words"]), event_nouns=frozenset(attack["event_nouns"]),
-            several_words=frozenset(attack["several_words"]),
+            several_words=frozenset(attack["several_words"]), munitions=frozenset(attack["munitions"]),
             demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
             allegiance=frozenset(words["names"]["allegiance"]),
             another_event=frozenset(words["discourse"]["another_event"]),

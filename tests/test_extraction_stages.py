@@ -546,13 +546,33 @@ Sunday    12 pobj     PROPN NNP Sunday
 """
 
 
+ON_A_DATE_WHEN = """
+The       1  det      DET   DT
+group     3  nsubj    NOUN  NN
+has       3  aux      AUX   VBZ have
+struck    3  ROOT     VERB  VBN strike
+before    3  prep     ADP   IN
+including 4  pcomp    VERB  VBG include
+on        5  prep     ADP   IN
+March     6  pobj     PROPN NNP March
+25        7  nummod   NUM   CD
+when      12 advmod   SCONJ WRB
+it        12 nsubj    PRON  PRP
+rebels    12 dobj     NOUN  NNS rebel
+shelled   3  advcl    VERB  VBD shell
+Harasta   12 dobj     PROPN NNP Harasta
+.         3  punct    PUNCT .
+"""
+
+
 @pytest.mark.parametrize(("table", "expected_text", "expected"), [
     (REPORTED_ON_SUNDAY, "on Sunday", "2019-03-03"),  # no date of its own: the report's
     (ON_SATURDAY_REPORTED_ON_SUNDAY, "on Saturday", "2019-03-02"),  # its own date beats the report's
+    (ON_A_DATE_WHEN, "on March 25", "2018-03-25"),  # "on March 25 when ...", the date hung from the main verb
 ])
 def test_the_event_date_is_its_own_else_the_reports(table, expected_text, expected):
     doc = parsed(table)
-    span = trigger(doc, "Air strikes")
+    span = next(s for s in doc.spans["triggers"] if s.text in {"Air strikes", "shelled"})
     text = event_date(span, span.sent)
     assert text == expected_text
     assert resolve(text, published=PUBLISHED).lexical() == expected
@@ -702,6 +722,43 @@ def test_one_event_told_over_two_sentences(nlp, text, expected):
 def test_an_undated_telling_with_another_toll_tells_more_of_the_dated_event(nlp, text, expected):
     rec = record(nlp, text)
     assert [(*row, [c.killed for c in e.casualties]) for row, e in zip(summary(rec), rec.events)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Air strikes in and around the town of Saraqib on Tuesday killed 26 people, a monitor said. Separate air "
+    "strikes southwest of Saraqib killed at least 12 people including civilians and rebel fighters, the "
+    "Observatory said.", id="separate-strikes-nearby"))
+def test_the_toll_of_a_telling_that_says_it_is_of_another_event_is_not_this_ones(nlp, text):
+    assert [(e.place, [c.killed for c in e.casualties]) for e in record(nlp, text).events] == \
+        [("place/sy/saraqib", [26])]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Government warplanes struck the town of Saraqib on Monday, killing 40 people. The raids came after rebels "
+    "fired at least 70 rockets at the town of Harasta, killing seven people.", id="killing-after-a-clause"))
+def test_a_killing_participle_gives_its_toll_to_the_clause_it_follows(nlp, text):
+    tolls = {e.type: [c.killed for c in e.casualties] for e in record(nlp, text).events}
+    assert tolls == {"AirStrike": [40], "Shelling": [7]}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Rebels fired 70 rockets at the town of Harasta on Monday, killing seven people. One rocket hit a school in "
+    "Harasta, killing two children.", id="a-barrage-and-one-rocket"))
+def test_a_count_of_munitions_is_one_barrage_not_several_events(nlp, text):
+    assert [[c.killed for c in e.casualties] for e in record(nlp, text).events] == [[7, 2]]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both(
+    "Rebels shelled the town of Harasta on Monday. The group has shelled the town before, including on January 25 "
+    "when it fired dozens of rockets at Harasta, killing six.", id="on-a-date-when"))
+def test_a_when_clause_happened_on_the_date_it_follows(nlp, text):
+    rec = record(nlp, text, published=dt.date(2019, 3, 5))
+    assert [(row, [c.killed for c in e.casualties]) for row, e in zip(summary(rec), rec.events)] == [
+        (("Shelling", "place/sy/harasta", "2019-03-04"), []), (("Shelling", "place/sy/harasta", "2019-01-25"), [6])]
 
 
 @pytest.mark.model

@@ -30,6 +30,7 @@ from kg.extraction.events import ATTACK_TYPES, EventMention, FiguresMention
 from kg.extraction.figures import Figures
 from kg.extraction.mentions import EntityMention, Sentence, unique
 from kg.extraction.placebook import PlaceBook
+from kg.extraction.tolls import ToldFigures, close, event_tolls
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
@@ -65,10 +66,14 @@ class _Group:
     agents: list[str]
     targets: list[str]
     participants: list[str]
-    figures: list[Figures]
+    told: list[ToldFigures]  # the figures of its tellings, as each gave them
     claimed_by: list[str] = field(default_factory=list)
     accused_by: list[str] = field(default_factory=list)
     near: bool = False  # its place is only one it was outside of
+
+    @property
+    def figures(self) -> list[Figures]:
+        return [t.figures for t in self.told]
 
     def totals(self) -> set[Figures]:
         """The figures of tellings that told several events at once ("six killed in three explosions")."""
@@ -87,6 +92,11 @@ class _Group:
         if smallest is None:
             return self.figures
         return [f for f in self.figures if f in parts or f.killed is None or f.killed <= smallest]
+
+    def tolls(self) -> list[Figures]:
+        """Its own figures, less those of tellings that said they told another event (:func:`.tolls.event_tolls`)."""
+        own = self.own_figures()
+        return event_tolls([t for t in self.told if t.figures in own])
 
 
 def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBook, *, published: dt.date | None,
@@ -150,7 +160,7 @@ class _Assembly:
             if group is None:
                 groups.append(_Group(mention.type, [mention], mention.place, date, list(mention.agents),
                                      list(mention.targets), list(mention.participants),
-                                     [mention.figures] if mention.figures else [], list(mention.claimed_by),
+                                     self._told(mention), list(mention.claimed_by),
                                      list(mention.accused_by), mention.near))
             else:
                 self._merge(group, mention, date)
@@ -181,7 +191,7 @@ class _Assembly:
             else:
                 for mention in group.mentions:
                     self._merge(target, mention, group.date, figures=False)
-                target.figures += group.figures
+                target.told += group.told
                 city = self.places.common_city(group.place, target.place)
                 if city is not None and not self.places.compatible(group.place, target.place):
                     target.place = city
@@ -196,7 +206,7 @@ class _Assembly:
             return False
         if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()) \
                 and not (b.date is None and a.date is not None
-                         and _tells_more(b.mentions, self.lexicon.another_event)):
+                         and _tells_more([m.sentence for m in b.mentions], self.lexicon.another_event)):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
                                                                         self.sides(b.agents)):
@@ -209,7 +219,7 @@ class _Assembly:
         same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         undated = [g for g in (a, b) if g.date is None]
         # an undated telling of the dated event
-        more = len(undated) == 1 and _tells_more(undated[0].mentions, self.lexicon.another_event)
+        more = len(undated) == 1 and _tells_more([m.sentence for m in undated[0].mentions], self.lexicon.another_event)
         return title or same_toll or same_day or more or a.place == b.place and bool(undated)
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
@@ -234,7 +244,7 @@ class _Assembly:
             if group.place != mention.place and mention.place is not None and mention.figures \
                     and _tolls_differ(group.figures, [mention.figures]) \
                     and not (date is None and group.date is not None
-                             and _tells_more([mention], self.lexicon.another_event)):
+                             and _tells_more([mention.sentence], self.lexicon.another_event)):
                 continue  # another toll at another place: another event
             if group.place is None or mention.place is None:
                 shared = self.sides([*group.agents, *group.targets, *group.participants]) & \
@@ -274,8 +284,15 @@ class _Assembly:
         group.participants = unique([*group.participants, *mention.participants])
         group.claimed_by = unique([*group.claimed_by, *mention.claimed_by])
         group.accused_by = unique([*group.accused_by, *mention.accused_by])
-        if figures and mention.figures:
-            group.figures.append(mention.figures)
+        if figures:
+            group.told += self._told(mention)
+
+    def _told(self, mention: EventMention | FiguresMention) -> list[ToldFigures]:
+        """The figures a telling gives, as it gave them."""
+        if not mention.figures:
+            return []
+        another = not _tells_more([mention.sentence], self.lexicon.another_event)
+        return [ToldFigures(mention.figures, another)]
 
     def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> None:
         """Figures told apart from their event: to the last event with agreeing figures and place.
@@ -291,7 +308,7 @@ class _Assembly:
                                                   or f in totals for f in group.figures):
                 if mention.place and group.place is None:
                     group.place = mention.place
-                group.figures.append(figures)
+                group.told += self._told(mention)
                 return
         last = groups[-1] if groups else None
         if last is not None and previous is not None and last.type in ATTACK_TYPES[:5] and mention.place \
@@ -299,7 +316,8 @@ class _Assembly:
                 and 0 <= mention.sentence.start - previous.sentence.end < DISCOURSE_CHARS:
             telling = EventMention(last.type, "", mention.sentence, tuple(last.agents), (), (), mention.place,
                                    None, figures)
-            groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [], [figures]))
+            groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [],
+                                 self._told(mention)))
 
 
 def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[str]], set[str]]) -> bool:
@@ -320,11 +338,11 @@ def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[s
     return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
 
 
-def _tells_more(mentions: list[EventMention], another_event: frozenset[str] | set[str]) -> bool:
+def _tells_more(sentences: Sequence[Sentence], another_event: frozenset[str] | set[str]) -> bool:
     """Whether undated tellings of another toll at another place tell more of the dated event of their type
     (another source's count, the school the shell hit), as they do unless they say they are of another
     ("Separate air strikes killed 12", "shelling has meanwhile killed another three": ``another_event``)."""
-    return not any({w.strip(".,;:\"'").lower() for w in m.sentence.text.split()} & another_event for m in mentions)
+    return not any({w.strip(".,;:\"'").lower() for w in s.text.split()} & another_event for s in sentences)
 
 
 def _vague(place: str | None, places: PlaceBook, focus: str | None) -> bool:
@@ -372,7 +390,7 @@ def _event(group: _Group, sides: Callable[[Iterable[str]], set[str]]) -> Article
     changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
         and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
     return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
-                        tuple(group.participants), evidence, tuple(group.own_figures()), tuple(group.claimed_by),
+                        tuple(group.participants), evidence, tuple(group.tolls()), tuple(group.claimed_by),
                         tuple(group.accused_by), date_text, changes)
 
 
@@ -426,12 +444,6 @@ def _same_time(event_type: str, a: DateValue, b: DateValue, agents_a: set[str], 
         abs((a.first_day() - b.first_day()).days) <= BATTLE_DAYS and not (agents_a and agents_b and not agents_a & agents_b)
 
 
-CLOSE_TOLLS = 0.25
-"""Tolls this close (a share of the larger) are two counts of one event's dead, not a total and a part of it..."""
-CLOSE_TOLLS_FROM = 10
-"""...when both are this large: 3 and 4 dead are two events' tolls as often as two counts of one."""
-
-
 def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:
     """Whether two sets of tellings both give death tolls, share none, and none are close.
 
@@ -442,8 +454,7 @@ def _tolls_differ(a: Sequence[Figures], b: Sequence[Figures]) -> bool:
     """
     ka = {f.killed for f in a if f.killed is not None}
     kb = {f.killed for f in b if f.killed is not None}
-    close = any(min(x, y) >= CLOSE_TOLLS_FROM and abs(x - y) <= CLOSE_TOLLS * max(x, y) for x in ka for y in kb)
-    return bool(ka and kb and not ka & kb and not close)
+    return bool(ka and kb and not ka & kb and not any(close(x, y) for x in ka for y in kb))
 
 
 def _finer(a: DateValue, b: DateValue) -> bool:

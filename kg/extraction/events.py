@@ -10,7 +10,7 @@ too. Figures in a sentence that tells no event of its own become a
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -231,19 +231,52 @@ class _Monitor:
 
 
 def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | None:
-    """The event whose trigger is the subject of the sentence's killing verb ("air strikes killed 26")."""
+    """The event whose trigger is the subject of the sentence's killing verb ("air strikes killed 26"), or the
+    clause a killing participle goes with ("rebels fired rockets at the capital, killing seven")."""
     triggers = {e.trigger: e for e in events}
+    covering = _triggers_at(doc)
+
+    def told_in(tokens: Iterable[Token]) -> EventMention | None:
+        return next((triggers[span.text] for token in tokens for span in covering.get(token.i, ())
+                     if span.text in triggers), None)
+
     for verb in sent:
-        if verb.lemma_.lower() not in {"kill", "leave", "claim", "wound", "injure"} or verb.pos_ != "VERB":
+        if verb.lemma_.lower() not in KILLING_VERBS or verb.pos_ != "VERB":
             continue
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "agent"}:
-                covering = _triggers_at(doc)
-                for token in child.subtree:
-                    for span in covering.get(token.i, ()):
-                        if span.text in triggers:
-                            return triggers[span.text]
+        subjects = [child for child in verb.children if child.dep_ in {"nsubj", "agent"}]
+        for child in subjects:
+            if (found := told_in(child.subtree)) is not None:
+                return found
+        if not subjects and verb.tag_ == "VBG" and (clause := _clause_of(verb)) is not None:
+            # "... came after rebels fired 70 rockets at the town, killing seven": the clause just before it
+            before = [c for c in clause.children if c.dep_ in {"advcl", "conj"} and c.i < verb.i]
+            arguments = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and c != verb]
+            for tokens in ([t for t in before[-1].subtree] if before else [],
+                           [clause, *(t for a in arguments for t in a.subtree if verb not in t.ancestors)]):
+                if (found := told_in(tokens)) is not None:
+                    return found
     return None
+
+
+KILLING_VERBS = frozenset({"kill", "leave", "claim", "wound", "injure"})
+
+
+def _clause_of(participle: Token) -> Token | None:
+    """The verb of the clause a participle hangs from, through the nouns the parser may have put it under.
+
+    >>> from spacy.vocab import Vocab
+    >>> words = ["Rebels", "fired", "at", "the", "capital", "killing", "seven"]
+    >>> doc = Doc(Vocab(), words=words, heads=[1, 1, 1, 4, 2, 4, 5], pos=["NOUN", "VERB", "ADP", "DET", "NOUN",
+    ...           "VERB", "NUM"], deps=["nsubj", "ROOT", "prep", "det", "pobj", "acl", "dobj"])
+    >>> _clause_of(doc[5]).text
+    'fired'
+    """
+    head = participle.head
+    while head.pos_ not in {"VERB", "AUX"}:
+        if head.head.i == head.i:
+            return None
+        head = head.head
+    return head if head.i != participle.i else None
 
 
 def _triggers_by_root(doc: Doc) -> dict[int, list[tuple[int, int, str]]]:
@@ -286,7 +319,8 @@ def _own_clause(trigger: Span, sent: Span) -> list[Token]:
 
 
 def told_as_several(root: Token, lexicon: Lexicon) -> bool:
-    """Whether a trigger is counted as more than one: "three explosions", "a series of strikes".
+    """Whether a trigger is counted as more than one: "three explosions", "a series of strikes" (not "70 rockets":
+    a count of munitions is one barrage's).
 
     >>> from kg.lexicon import Lexicon
     >>> from kg.nlp import blank_pipeline
@@ -296,6 +330,8 @@ def told_as_several(root: Token, lexicon: Lexicon) -> bool:
     >>> told_as_several(doc[1], Lexicon.load()), told_as_several(doc[3], Lexicon.load())
     (True, False)
     """
+    if root.lemma_.lower() in lexicon.munitions or root.lower_.rstrip("s") in lexicon.munitions:
+        return False
     for child in root.children:
         if child.dep_ == "nummod" and (n := parse_number(child.text)) is not None and n > 1:
             return True

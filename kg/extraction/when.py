@@ -33,7 +33,7 @@ def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str 
     fitting = [e for e in dates if clause_head(e.root).i in ancestors and not _after_relative_clause(e)]
     if fitting:
         return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
-    return when_clause_date(root, dates) or report_date(root, dates)
+    return when_clause_date(root, dates) or date_of_when_clause(root, dates) or report_date(root, dates)
 
 
 def when_clause_date(root: Token, dates: list[Span]) -> str | None:
@@ -47,6 +47,16 @@ def when_clause_date(root: Token, dates: list[Span]) -> str | None:
             if found:
                 return found[0].text
     return None
+
+
+def date_of_when_clause(root: Token, dates: list[Span]) -> str | None:
+    """The date a "when" clause telling the event follows: "... before, including on January 25 when it fired
+    dozens of rockets" happened on January 25, whatever the parser hung the date from."""
+    verb = root if root.pos_ in {"VERB", "AUX"} else next((t for t in root.ancestors if t.pos_ in {"VERB", "AUX"}), None)
+    when = next((c for c in verb.children if c.dep_ in {"advmod", "mark"} and c.lower_ == "when"), None) if verb else None
+    if when is None or when.i == 0:
+        return None
+    return next((e.text for e in dates if e.end == when.i), None)
 
 
 def _after_relative_clause(ent: Span) -> bool:
