@@ -270,6 +270,10 @@ def _clause_of(participle: Token) -> Token | None:
     ...           "VERB", "NUM"], deps=["nsubj", "ROOT", "prep", "det", "pobj", "acl", "dobj"])
     >>> _clause_of(doc[5]).text
     'fired'
+    >>> headline = Doc(Vocab(), words=["Barrage", "killing", "seven"], heads=[0, 0, 1], pos=["NOUN", "VERB", "NUM"],
+    ...                deps=["ROOT", "acl", "dobj"])
+    >>> _clause_of(headline[1]) is None  # a headline with no verb: none (and the walk ends at the root)
+    True
     """
     head = participle.head
     while head.pos_ not in {"VERB", "AUX"}:
