@@ -28,7 +28,7 @@ from kg.furniture import clean_text
 from kg.gazetteer import Gazetteer, phonetic
 from kg.lexicon import Lexicon
 from kg.nlp import blank_pipeline, load_pipeline
-from kg.reading import Article
+from kg.reading import Article, read_articles
 from kg.claims import article_record
 
 PUBLISHED = dt.date(2019, 3, 6)  # a Wednesday: Saturday is 2 March, Sunday 3, Monday 4, Tuesday 5
@@ -650,6 +650,23 @@ def test_a_bare_leading_date_is_a_dateline():
 ])
 def test_event_dates_end_to_end(nlp, text, published, kind, place, date):
     assert summary(record(nlp, text, published=published)) == [(kind, place, date)]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("published", "expected"), [
+    (dt.date(2017, 10, 16), "2017-10-31"),  # metadata earlier than the text's own date: wrong, the text's wins
+    (dt.date(2017, 11, 2), "2017-10-31"),  # metadata a little later (an update): Tuesday is still 31 October
+    (None, "2017-10-31"),
+])
+def test_relative_dates_are_read_against_the_texts_own_date_when_the_metadata_is_earlier(tmp_path, nlp, published,
+                                                                                          expected):
+    rows = f"id,text,published\na1,31 Oct 2017 Government forces shelled the town of Harasta on Tuesday killing seven people.," \
+           f"{published.isoformat() if published else ''}\n"
+    (tmp_path / "a.csv").write_text(rows, encoding="utf-8")
+    article = next(a for a in read_articles([tmp_path / "a.csv"]) if isinstance(a, Article))
+    assert article.published == (published or dt.date(2017, 10, 31))  # the metadata's date, if it gives one, stays
+    rec = article_record(article, nlp(analysed_text(article)), "digest")
+    assert summary(rec) == [("Shelling", "place/sy/harasta", expected)]
 
 
 @pytest.mark.model

@@ -71,7 +71,7 @@ def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
     told = list(event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars))
     places = PlaceBook.of(gazetteer, mentions.all)
     sides = {m.ref: m.affiliation for m in mentions.all if m.affiliation}
-    events = assemble(told, places, published=article.published, sides=sides,
+    events = assemble(told, places, published=article.reference_date, sides=sides,
                       focus=focus_place(mentions.all, places))
     body = [m if title_chars == 0 else _shifted(m, title_chars) for m in mentions.all]
     control = tuple(control_mentions(doc, mentions, lexicon, title_chars=title_chars))

@@ -28,6 +28,22 @@ class Article:
     source: str | None = None
     url: str | None = None
     origin: str = ""  # where it was read from: "path" or "path:line"
+    written: dt.date | None = None  # the date the text gives at its head ("31 Oct 2017 At least seven ..."), if any
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """The date the text's "on Tuesday" and "last week" are read against: when it was published, or the date
+        the text itself gives when that is later (no article tells of days after it came out, so then the
+        metadata is wrong).
+
+        >>> Article("a", "", published=dt.date(2017, 10, 16), written=dt.date(2017, 10, 31)).reference_date
+        datetime.date(2017, 10, 31)
+        >>> Article("a", "", published=dt.date(2017, 11, 2), written=dt.date(2017, 11, 1)).reference_date
+        datetime.date(2017, 11, 2)
+        """
+        if self.written is not None and (self.published is None or self.written > self.published):
+            return self.written
+        return self.published
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ def make_article(key: str, text: str, origin: str, options: ReadOptions, *, titl
                                   f"end of a sentence", skipped=False)
     yield Article(id=key, text=body, title=clean_title(title) or cleaned.title,
                   published=published or cleaned.published, source=(source or "").strip() or None,
-                  url=(url or "").strip() or None, origin=origin)
+                  url=(url or "").strip() or None, origin=origin, written=cleaned.published)
 
 
 def record_article(values: Mapping[str, Any], origin: str, options: ReadOptions, *,
