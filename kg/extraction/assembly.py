@@ -206,7 +206,7 @@ class _Assembly:
             return False
         if a.place != b.place and _tolls_differ(a.single_figures(), b.single_figures()) \
                 and not (b.date is None and a.date is not None
-                         and _tells_more([m.sentence for m in b.mentions], self.lexicon.another_event)):
+                         and not _says_another([m.sentence for m in b.mentions], self.lexicon.another_event)):
             return False  # 700 killed in the province, 300 in one village: two events, a total and a part
         if a.date is not None and b.date is not None and not _same_time(a.type, a.date, b.date, self.sides(a.agents),
                                                                         self.sides(b.agents)):
@@ -219,7 +219,8 @@ class _Assembly:
         same_day = a.date is not None and b.date is not None and a.date.precision == "day" and a.date == b.date
         undated = [g for g in (a, b) if g.date is None]
         # an undated telling of the dated event
-        more = len(undated) == 1 and _tells_more([m.sentence for m in undated[0].mentions], self.lexicon.another_event)
+        more = len(undated) == 1 and not _says_another([m.sentence for m in undated[0].mentions],
+                                                              self.lexicon.another_event)
         return title or same_toll or same_day or more or a.place == b.place and bool(undated)
 
     def _group_for(self, mention: EventMention, date: DateValue | None, groups: list[_Group]) -> _Group | None:
@@ -244,7 +245,7 @@ class _Assembly:
             if group.place != mention.place and mention.place is not None and mention.figures \
                     and _tolls_differ(group.figures, [mention.figures]) \
                     and not (date is None and group.date is not None
-                             and _tells_more([mention.sentence], self.lexicon.another_event)):
+                             and not _says_another([mention.sentence], self.lexicon.another_event)):
                 continue  # another toll at another place: another event
             if group.place is None or mention.place is None:
                 shared = self.sides([*group.agents, *group.targets, *group.participants]) & \
@@ -291,7 +292,7 @@ class _Assembly:
         """The figures a telling gives, as it gave them."""
         if not mention.figures:
             return []
-        another = not _tells_more([mention.sentence], self.lexicon.another_event)
+        another = _says_another([mention.sentence], self.lexicon.another_event)
         return [ToldFigures(mention.figures, another)]
 
     def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> None:
@@ -338,11 +339,11 @@ def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[s
     return bool(group.date is not None or any(group.figures) or (group.agents and group.targets))
 
 
-def _tells_more(sentences: Sequence[Sentence], another_event: frozenset[str] | set[str]) -> bool:
-    """Whether undated tellings of another toll at another place tell more of the dated event of their type
-    (another source's count, the school the shell hit), as they do unless they say they are of another
-    ("Separate air strikes killed 12", "shelling has meanwhile killed another three": ``another_event``)."""
-    return not any({w.strip(".,;:\"'").lower() for w in s.text.split()} & another_event for s in sentences)
+def _says_another(sentences: Sequence[Sentence], another_event: frozenset[str] | set[str]) -> bool:
+    """Whether tellings say they are of another event than the one told before ("Separate air strikes killed 12",
+    "shelling has meanwhile killed another three": ``another_event``). Undated tellings of another toll at another
+    place otherwise tell more of the dated event of their type (another source's count, the school the shell hit)."""
+    return any({w.strip(".,;:\"'").lower() for w in s.text.split()} & another_event for s in sentences)
 
 
 def _vague(place: str | None, places: PlaceBook, focus: str | None) -> bool:

@@ -88,7 +88,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
                               reader.source(sent) or monitor())
         if events and figures and not any(e.figures for e in events):
-            carrier = _killer(sent, events, doc) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
+            carrier = _killer(sent, events, doc, lexicon) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
             events = [_with_figures(e, figures) if e is carrier else e for e in events]
         elif figures and not events:
             yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, 0))
@@ -230,7 +230,7 @@ class _Monitor:
         return self.found
 
 
-def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | None:
+def _killer(sent: Span, events: list[EventMention], doc: Doc, lexicon: Lexicon) -> EventMention | None:
     """The event whose trigger is the subject of the sentence's killing verb ("air strikes killed 26"), or the
     clause a killing participle goes with ("rebels fired rockets at the capital, killing seven")."""
     triggers = {e.trigger: e for e in events}
@@ -241,7 +241,7 @@ def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | 
                      if span.text in triggers), None)
 
     for verb in sent:
-        if verb.lemma_.lower() not in KILLING_VERBS or verb.pos_ != "VERB":
+        if verb.lemma_.lower() not in lexicon.toll_verbs or verb.pos_ != "VERB":
             continue
         subjects = [child for child in verb.children if child.dep_ in {"nsubj", "agent"}]
         for child in subjects:
@@ -251,14 +251,11 @@ def _killer(sent: Span, events: list[EventMention], doc: Doc) -> EventMention | 
             # "... came after rebels fired 70 rockets at the town, killing seven": the clause just before it
             before = [c for c in clause.children if c.dep_ in {"advcl", "conj"} and c.i < verb.i]
             arguments = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and c != verb]
-            for tokens in ([t for t in before[-1].subtree] if before else [],
+            for tokens in (list(before[-1].subtree) if before else [],
                            [clause, *(t for a in arguments for t in a.subtree if verb not in t.ancestors)]):
                 if (found := told_in(tokens)) is not None:
                     return found
     return None
-
-
-KILLING_VERBS = frozenset({"kill", "leave", "claim", "wound", "injure"})
 
 
 def _clause_of(participle: Token) -> Token | None:

@@ -51,9 +51,6 @@ def event_tolls(told: Sequence[ToldFigures]) -> list[Figures]:
     which of them is the event's own depends on what the event is ("26 killed in and around the town", 14 of them
     at its hospital; "eight killed across the region", five at the school), which figures alone do not tell.
     """
-    tolls = [t for t in told if t.figures.killed is not None]
-    own = [t for t in tolls if not t.another]
-    dropped = {id(t) for t in tolls if t.another} if own else set()
-    return [t.figures for t in told if id(t) not in dropped]
-
-
+    if not any(t.figures.killed is not None and not t.another for t in told):
+        return [t.figures for t in told]
+    return [t.figures for t in told if not (t.another and t.figures.killed is not None)]

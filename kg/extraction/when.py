@@ -33,7 +33,7 @@ def event_date(trigger: Span, sent: Span, names: set[int] = frozenset()) -> str 
     fitting = [e for e in dates if clause_head(e.root).i in ancestors and not _after_relative_clause(e)]
     if fitting:
         return min(fitting, key=lambda e: abs(e.root.i - root.i)).text
-    return when_clause_date(root, dates) or date_of_when_clause(root, dates) or report_date(root, dates)
+    return when_clause_date(root, dates) or date_before_when(root, dates) or report_date(root, dates)
 
 
 def when_clause_date(root: Token, dates: list[Span]) -> str | None:
@@ -49,7 +49,7 @@ def when_clause_date(root: Token, dates: list[Span]) -> str | None:
     return None
 
 
-def date_of_when_clause(root: Token, dates: list[Span]) -> str | None:
+def date_before_when(root: Token, dates: list[Span]) -> str | None:
     """The date a "when" clause telling the event follows: "... before, including on January 25 when it fired
     dozens of rockets" happened on January 25, whatever the parser hung the date from."""
     verb = root if root.pos_ in {"VERB", "AUX"} else next((t for t in root.ancestors if t.pos_ in {"VERB", "AUX"}), None)
