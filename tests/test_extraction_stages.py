@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from kg.dates import resolve
 from kg.extraction import EntityMention, EventMention, analysed_text, read_doc
+from kg.extraction.events import FiguresMention
 from kg.extraction.assembly import PlaceBook, assemble
 from kg.extraction.figures import Figures
 from kg.extraction.frames import event_type, is_factual
@@ -996,6 +997,28 @@ def test_tellings_on_different_days_stay_apart():
     assert sorted(e.date.lexical() for e in events) == ["2019-03-04", "2019-03-05"]
 
 
+def test_figures_told_before_their_attack_go_to_the_first_attack_at_their_place():
+    lead = Sentence("Twenty people were killed in Saraqib on Monday, medics said.", 0, 61)
+    later = Sentence("The town had come under attack by government warplanes.", 62, 117)
+    elsewhere = Sentence("Rebels shelled Kafranbel.", 118, 143)
+    toll = FiguresMention(Figures(killed=20), lead, "place/sy/saraqib", "on Monday")
+    shelling = EventMention("Shelling", "shelled", elsewhere, agents=("actor/syrian-rebels",), place="place/sy/kafranbel")
+    raid = EventMention("AirStrike", "attack", later, agents=("actor/syrian-government",))
+    events = assemble([toll, shelling, raid], PlaceBook(GAZETTEER, {}), published=PUBLISHED)
+    assert [(e.type, e.place, e.date.lexical(), [f.killed for f in e.figures], len(e.evidence)) for e in events] == [
+        ("AirStrike", "place/sy/saraqib", "2019-03-04", [20], 2)]  # the shelling elsewhere has no toll: not kept
+
+
+def test_figures_told_before_an_attack_with_its_own_toll_stay_apart_from_it():
+    lead = Sentence("Twenty people were killed in Saraqib.", 0, 37)
+    later = Sentence("Warplanes killed three people in Saraqib on Monday.", 38, 88)
+    toll = FiguresMention(Figures(killed=20), lead, "place/sy/saraqib")
+    raid = EventMention("AirStrike", "Warplanes", later, place="place/sy/saraqib", date_text="on Monday",
+                        figures=Figures(killed=3))
+    events = assemble([toll, raid], PlaceBook(GAZETTEER, {}), published=PUBLISHED)
+    assert [[f.killed for f in e.figures] for e in events] == [[3]]
+
+
 # --- 4. article-level assembly, end to end
 
 
@@ -1035,6 +1058,27 @@ def test_two_tolls_at_two_places_stay_two_events_end_to_end(nlp, text):
     assert sorted((e.place, tuple(c.killed for c in e.casualties)) for e in rec.events) == [
         ("place/sy/douma", (12,)), ("place/sy/saraqib", (7,))]
     assert {e.type for e in rec.events} == {"AirStrike"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    *both("Twenty people were killed in the town of Saraqeb on Monday, medics said. Activists said the town had come "
+          "under attack by government warplanes at the time.", id="toll-then-raid"),
+    *both("At least 20 people died in Saraqeb on Monday. Residents said regime helicopters dropped barrel bombs on "
+          "the market.", id="toll-then-barrel-bombs"),
+])
+def test_a_toll_told_before_its_attack_is_the_attacks(nlp, text):
+    rec = record(nlp, text)
+    assert summary(rec) == [("AirStrike", "place/sy/saraqib", "2019-03-04")]
+    assert [c.killed for c in rec.events[0].casualties] == [20]
+    assert len(rec.events[0].evidence) == 2
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("At least 14 people died in Maaret al-Numan on Monday. Later, rebels shelled "
+                                      "Kafranbel, residents said.", id="toll-then-attack-elsewhere"))
+def test_a_toll_told_before_an_attack_elsewhere_is_not_that_attacks(nlp, text):
+    assert all(not e.casualties for e in record(nlp, text).events)
 
 
 # --- 6. dates from a temporal clause, and durations that date nothing

@@ -6,7 +6,8 @@ or the toll. All tellings are gathered first; those of one type whose place,
 date and sides do not conflict become one event (a country-level or
 governorate-level telling joins a more specific one); "the city", "the
 town", "the province" and unplaced tellings take the place the article is
-about. Only then is an event kept or dropped: it must be placed below the
+about; a toll told before any attack it fits ("35 killed in Ariha" in the
+headline) goes to the first attack told after it there. Only then is an event kept or dropped: it must be placed below the
 country (or dated to the day), and dated, or carry figures, or name who did
 it to whom.
 
@@ -130,9 +131,11 @@ class _Assembly:
         previous: EventMention | None = None
         last_of_type: dict[str, EventMention] = {}
         previous_date: DateValue | None = None
+        unattached: list[tuple[FiguresMention, int]] = []  # figures told before any event they fit, and where
         for mention in mentions:
             if isinstance(mention, FiguresMention):
-                self._attach_figures(mention, groups, previous)
+                if not self._attach_figures(mention, groups, previous):
+                    unattached.append((mention, len(groups)))
                 continue
             date = resolve(mention.date_text, published=self.published, anchor=anchor) if mention.date_text else None
             if date is not None and self.published is not None and date.first_day() > self.published:
@@ -164,6 +167,7 @@ class _Assembly:
                                      list(mention.accused_by), mention.near))
             else:
                 self._merge(group, mention, date)
+        self._attach_ahead(unattached, groups)
         _date_from_main_clause(groups)
         for group in groups:
             if group.type != "DiplomaticMeeting" and self.focus is not None \
@@ -295,11 +299,11 @@ class _Assembly:
         another = _says_another([mention.sentence], self.lexicon.another_event)
         return [ToldFigures(mention.figures, another)]
 
-    def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> None:
+    def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> bool:
         """Figures told apart from their event: to the last event with agreeing figures and place.
 
         Figures at another place right after an attack ("another 40 fighters were killed around Albu Kamal") tell
-        another attack of the same kind there.
+        another attack of the same kind there. False when they fit no event told so far.
         """
         figures = mention.figures
         for group in reversed(groups):
@@ -310,7 +314,7 @@ class _Assembly:
                 if mention.place and group.place is None:
                     group.place = mention.place
                 group.told += self._told(mention)
-                return
+                return True
         last = groups[-1] if groups else None
         if last is not None and previous is not None and last.type in ATTACK_TYPES[:5] and mention.place \
                 and self.places.kind(mention.place) not in {None, "country"} \
@@ -319,6 +323,26 @@ class _Assembly:
                                    None, figures)
             groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [],
                                  self._told(mention)))
+            return True
+        return False
+
+    def _attach_ahead(self, unattached: list[tuple[FiguresMention, int]], groups: list[_Group]) -> None:
+        """Figures told before any event they fit go to the first attack told after them at their place that
+        has no figures of its own: "35 killed in Ariha" in a headline, the air raid on the town told later."""
+        bare = [g for g in groups if not g.figures]
+        for mention, told_before in unattached:
+            group = next((g for g in groups[told_before:] if g in bare and g.type in ATTACK_TYPES[:5]
+                          and self.places.compatible(g.place, mention.place)), None)
+            if group is None:
+                continue
+            group.mentions.insert(0, EventMention(group.type, "", mention.sentence, place=mention.place,
+                                                  date_text=mention.date_text, figures=mention.figures))
+            group.told += self._told(mention)
+            group.place = group.place or mention.place
+            date = resolve(mention.date_text, published=self.published) if mention.date_text else None
+            if group.date is None and date is not None and (self.published is None
+                                                            or date.first_day() <= self.published):
+                group.date = date
 
 
 def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[str]], set[str]]) -> bool:

@@ -58,6 +58,7 @@ class FiguresMention:
     figures: Figures
     sentence: Sentence
     place: str | None = None
+    date_text: str | None = None  # the date of its first verb that is not one of speech ("killed on Monday")
 
 
 def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Gazetteer, *,
@@ -91,7 +92,8 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             carrier = _killer(sent, events, doc, lexicon) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
             events = [_with_figures(e, figures) if e is carrier else e for e in events]
         elif figures and not events:
-            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, 0))
+            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, 0),
+                                 _figures_date(sent, reader._names(sent)))
         yield from events
 
 
@@ -352,6 +354,13 @@ def _victims(verb: Token) -> Figures | None:
             if mod.dep_ == "det" and mod.lower_ in {"a", "an", "one"}:
                 return Figures(killed=1)
     return None
+
+
+def _figures_date(sent: Span, names: set[int]) -> str | None:
+    """The date of the deaths a sentence with no event tells: that of its first verb other than one of speech
+    ("Twenty were killed on Monday, medics said on Tuesday": Monday)."""
+    verb = next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() not in SPEECH_VERBS), None)
+    return event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, names) if verb is not None else None
 
 
 def _one_per_type(events: list[EventMention]) -> list[EventMention]:
