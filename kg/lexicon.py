@@ -109,6 +109,7 @@ class Lexicon:
     allegiance: frozenset[str]  # "loyal to Damascus", "backed by Moscow": a capital after one stands for its state
     agencies: frozenset[str]  # "AFP", "Reuters": a place named right before one is a dateline
     toll_verbs: frozenset[str]  # "kill", "leave": their subject (or the clause of their participle) took the toll
+    death_verbs: frozenset[str]  # "kill", "execute": their passive subject counts the dead
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
     defence_verbs: frozenset[str]  # "repelled an attack": the subject was attacked
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
@@ -169,6 +170,7 @@ class Lexicon:
             another_event=frozenset(words["discourse"]["another_event"]),
             agencies=frozenset(words["discourse"]["agencies"]),
             killing_verbs=frozenset(attack["killing_verbs"]), toll_verbs=frozenset(attack["toll_verbs"]),
+            death_verbs=frozenset(attack["death_verbs"]),
             defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),
             role_frames={lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
             claim_verbs=frozenset(trig_doc["attribution"]["claim_verbs"]),

@@ -361,6 +361,21 @@ def test_a_killing_verb_whose_subject_is_an_instrument_tells_an_event():
     assert event.figures is not None and event.figures.killed == 10
 
 
+def test_the_count_of_a_passive_subject_is_the_toll_however_far_from_its_verb():
+    rows = [
+        "As 20 prep ADP IN", "a 2 det DET DT", "result 0 pobj NOUN NN", "of 2 prep ADP IN", "an 6 det DET DT",
+        "air 6 compound NOUN NN", "strike 3 pobj NOUN NN", "more 9 amod ADJ JJR", "than 9 quantmod ADP IN",
+        "60 10 nummod NUM CD", "fighters 20 nsubjpass NOUN NNS fighter", "from 10 prep ADP IN",
+        "the 16 det DET DT", "former 16 amod ADJ JJ", "Soviet 15 compound PROPN NNP Soviet",
+        "Union 16 compound PROPN NNP Union", "Tunisia 11 pobj PROPN NNP Tunisia", "and 16 cc CCONJ CC",
+        "Egypt 16 conj PROPN NNP Egypt", "were 20 auxpass AUX VBD be", "killed 20 ROOT VERB VBN kill",
+        "near 20 prep ADP IN", "Raqqa 21 pobj PROPN NNP Raqqa", ". 20 punct PUNCT .",
+    ]
+    doc = parsed("\n".join(rows))
+    [event] = _events(doc)
+    assert (event.type, event.figures.killed, event.figures.qualifier) == ("AirStrike", 60, "more than")
+
+
 def test_a_killing_verb_with_no_instrument_tells_no_event_of_its_own():
     doc = parsed("""
         Gunmen 1 nsubj NOUN  NNS gunman
@@ -1019,6 +1034,18 @@ def test_figures_told_before_an_attack_with_its_own_toll_stay_apart_from_it():
     assert [[f.killed for f in e.figures] for e in events] == [[3]]
 
 
+def test_figures_of_another_day_do_not_join_the_attack_told_before_them():
+    attack = Sentence("Regime shelling killed three people in Misraba on Tuesday.", 0, 58)
+    sunday = Sentence("On Sunday 11 civilians were killed in Eastern Ghouta.", 59, 112)
+    events = assemble([EventMention("Shelling", "shelling", attack, agents=("actor/syrian-government",),
+                                    place="place/sy/misraba", date_text="on Tuesday", figures=Figures(killed=3)),
+                       FiguresMention(Figures(killed=11), sunday, "place/sy/eastern-ghouta", "On Sunday")],
+                      PlaceBook(GAZETTEER, {}), published=PUBLISHED)
+    by_date = {e.date.lexical(): [f.killed for f in e.figures] for e in events}
+    assert by_date["2019-03-05"] == [3]
+    assert by_date.get("2019-03-03", [11]) == [11]  # Sunday's dead are Sunday's, if an event at all
+
+
 # --- 4. article-level assembly, end to end
 
 
@@ -1139,3 +1166,27 @@ def test_a_group_is_named_without_the_words_before_it_and_a_place_in_its_name_is
     rec = record(nlp, text)
     assert [(e.agents[0], e.place) for e in rec.events] == [(group, place)]
     assert not any(e.kind == "person" for e in rec.entities)
+
+
+# --- 9. tolls the patterns do not reach, and tolls told before their attack
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "killed"), [
+    *both("As a result of an air strike on Monday, more than 60 fighters from the former Soviet Union, Tunisia and "
+          "Egypt were killed near Raqqa.", 60, id="far-from-its-verb"),
+    *both("Russian warplanes hit Saraqeb on Monday. Four medical workers from a clinic in the town of Saraqeb in "
+          "southern Idlib province were also killed, the Observatory said.", 4, id="a-later-sentence"),
+])
+def test_the_count_of_those_killed_is_read_from_the_parse(nlp, text, killed):
+    [event] = record(nlp, text).events
+    assert event.type == "AirStrike"
+    assert [c.killed for c in event.casualties] == [killed]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Government air strikes hit Aleppo on Monday. More than 750 people have so far "
+                                      "been killed in the ongoing air campaign on Aleppo, activists said.",
+                                      id="so-far"))
+def test_a_toll_counted_so_far_is_no_events_toll(nlp, text):
+    assert all(not e.casualties for e in record(nlp, text).events)

@@ -306,7 +306,10 @@ class _Assembly:
         another attack of the same kind there. False when they fit no event told so far.
         """
         figures = mention.figures
+        date = self._date_of(mention)
         for group in reversed(groups):
+            if date is not None and group.date is not None and not date.compatible(group.date):
+                continue  # "On Sunday 11 were killed", after Tuesday's attack: not its dead
             place_ok = mention.place is None or self.places.compatible(group.place, mention.place)
             totals = group.totals()
             if place_ok and group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
@@ -320,8 +323,8 @@ class _Assembly:
                 and self.places.kind(mention.place) not in {None, "country"} \
                 and 0 <= mention.sentence.start - previous.sentence.end < DISCOURSE_CHARS:
             telling = EventMention(last.type, "", mention.sentence, tuple(last.agents), (), (), mention.place,
-                                   None, figures)
-            groups.append(_Group(last.type, [telling], mention.place, last.date, list(last.agents), [], [],
+                                   mention.date_text, figures)
+            groups.append(_Group(last.type, [telling], mention.place, date or last.date, list(last.agents), [], [],
                                  self._told(mention)))
             return True
         return False
@@ -331,18 +334,24 @@ class _Assembly:
         has no figures of its own: "35 killed in Ariha" in a headline, the air raid on the town told later."""
         bare = [g for g in groups if not g.figures]
         for mention, told_before in unattached:
+            date = self._date_of(mention)
             group = next((g for g in groups[told_before:] if g in bare and g.type in ATTACK_TYPES[:5]
-                          and self.places.compatible(g.place, mention.place)), None)
+                          and self.places.compatible(g.place, mention.place)
+                          and (date is None or g.date is None or date.compatible(g.date))), None)
             if group is None:
                 continue
             group.mentions.insert(0, EventMention(group.type, "", mention.sentence, place=mention.place,
                                                   date_text=mention.date_text, figures=mention.figures))
             group.told += self._told(mention)
             group.place = group.place or mention.place
-            date = resolve(mention.date_text, published=self.published) if mention.date_text else None
-            if group.date is None and date is not None and (self.published is None
-                                                            or date.first_day() <= self.published):
-                group.date = date
+            group.date = group.date or self._date_of(mention)
+
+    def _date_of(self, mention: FiguresMention) -> DateValue | None:
+        """The date figures told apart from their event give, read against the publication date."""
+        date = resolve(mention.date_text, published=self.published) if mention.date_text else None
+        if date is None or self.published is not None and date.first_day() > self.published:
+            return None
+        return date
 
 
 def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[str]], set[str]]) -> bool:

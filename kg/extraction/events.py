@@ -3,7 +3,8 @@
 Each trigger ``conflict_spans`` marked is read as a frame (:mod:`.frames`):
 its type from the trigger and its instrument, whether it happened, its roles
 (:mod:`.roles`), its date words (:mod:`.when`) and the casualty figures of its
-sentence (:mod:`.figures`). A killing verb whose subject is an instrument
+sentence (:mod:`.figures`, or where its patterns reach no count, the count of
+a death verb's passive subject in the parse). A killing verb whose subject is an instrument
 ("the air force killed 10 people", "a car bomb killed six") tells an event
 too. Figures in a sentence that tells no event of its own become a
 :class:`FiguresMention`, for the assembly to attach.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.figures import Figures, figures_in, parse_number
+from kg.extraction.figures import Figures, figures_in, is_war_toll, parse_number, qualifier_of
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual, trigger_lemma
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
@@ -84,7 +85,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
         events = [e for t in sorted(triggers_by_sent.get(sent.start, []), key=lambda s: s.start)
                   if (e := reader.event(t, sent, sentence))]
         events = _one_per_type(events)
-        figures = figures_in(sent.text)
+        figures = figures_in(sent.text) or _passive_toll(sent, lexicon.death_verbs)
         if figures:
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
                               reader.source(sent) or monitor())
@@ -356,10 +357,35 @@ def _victims(verb: Token) -> Figures | None:
     return None
 
 
+def _passive_toll(sent: Span, death_verbs: frozenset[str]) -> Figures | None:
+    """The dead a sentence counts as the passive subject of a death verb, however far the count is from the
+    verb, where the patterns of :func:`.figures.figures_in` reach no count ("more than 60 fighters from the
+    former Soviet Union and Egypt were killed"). None for a war's toll, and for the dead and the hurt counted
+    together ("48 were killed and injured").
+    """
+    if is_war_toll(sent.text):
+        return None
+    for verb in sent:
+        if verb.lemma_.lower() not in death_verbs or any(c.dep_ == "conj" and c.lemma_.lower() not in death_verbs
+                                                         for c in verb.children):
+            continue
+        for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+            for count in (c for c in subject.children if c.dep_ == "nummod"):
+                words = [t for t in count.subtree if t.i <= count.i]
+                number = " ".join(t.lower_ for t in words if t.like_num or t.pos_ == "NUM")
+                killed = parse_number(number) if number else None
+                if killed is not None and killed < 100000:
+                    return Figures(killed, qualifier=qualifier_of(" ".join(t.lower_ for t in words
+                                                                           if not (t.like_num or t.pos_ == "NUM"))))
+    return None
+
+
 def _figures_date(sent: Span, names: set[int]) -> str | None:
-    """The date of the deaths a sentence with no event tells: that of its first verb other than one of speech
-    ("Twenty were killed on Monday, medics said on Tuesday": Monday)."""
-    verb = next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() not in SPEECH_VERBS), None)
+    """The date of the deaths a sentence with no event tells: that of the verb of the first counted noun, else of
+    its first verb other than one of speech ("Twenty were killed on Monday, medics said on Tuesday": Monday)."""
+    counted = (t.head.head for t in sent if t.dep_ == "nummod" and t.head.dep_ in {"nsubj", "nsubjpass", "dobj"})
+    verb = next((v for v in counted if v.pos_ == "VERB"), None) or \
+        next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() not in SPEECH_VERBS), None)
     return event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, names) if verb is not None else None
 
 

@@ -114,7 +114,8 @@ without one gives no figures, and is not searched for them."""
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
                         r"\bsince (?:the )?(?:start|beginning|outbreak)\b|\bsince 20\d\d\b|\btotal of\b|\bso far this year\b"
                         r"|\b(?:over|in|during|throughout) the (?:past|last) (?:year|(?:\w+ )?(?:years|months))\b"
-                        r"|\bkilled across (?:the country|syria)\b|\bsince (?:the )?(?:conflict|war|uprising|revolt)\b",
+                        r"|\bkilled across (?:the country|syria)\b|\bsince (?:the )?(?:conflict|war|uprising|revolt)\b"
+                        r"|\b(?:have|has) so far been\b|\bin the ongoing\b",
                         re.I)
 
 
@@ -138,7 +139,7 @@ def figures_in(text: str) -> Figures | None:
     >>> figures_in("The conflict has killed more than 195,000 people") is None
     True
     """
-    if not _ANY_NUMBER.search(text) or not _FIGURE_WORD.search(text) or _AGGREGATE.search(text):
+    if not _ANY_NUMBER.search(text) or not _FIGURE_WORD.search(text) or is_war_toll(text):
         return None
     killed = civilians = injured = None
     qualifier = "exact"
@@ -175,3 +176,21 @@ def figures_in(text: str) -> Figures | None:
             break
     figures = Figures(killed, civilians, injured, qualifier)
     return figures if figures else None
+
+
+def is_war_toll(text: str) -> bool:
+    """Whether a sentence counts the dead of a war or a period, not of one event.
+
+    >>> is_war_toll("The conflict has killed more than 195,000 people"), is_war_toll("Strikes killed 9 on Monday")
+    (True, False)
+    """
+    return bool(_AGGREGATE.search(text))
+
+
+def qualifier_of(words: str) -> str:
+    """The qualifier of a count told with ``words`` before it ("more than", "at least"), else "exact".
+
+    >>> qualifier_of("more than"), qualifier_of("Some"), qualifier_of("")
+    ('more than', 'about', 'exact')
+    """
+    return QUALIFIERS.get(words.lower().strip(), "exact")
