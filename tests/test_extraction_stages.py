@@ -1190,3 +1190,20 @@ def test_the_count_of_those_killed_is_read_from_the_parse(nlp, text, killed):
                                       id="so-far"))
 def test_a_toll_counted_so_far_is_no_events_toll(nlp, text):
     assert all(not e.casualties for e in record(nlp, text).events)
+
+
+# --- 10. "its" and "their" in who did it
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "agent"), [
+    *both("The Russian defence ministry said its warplanes struck an arms depot in Saraqeb on Monday.",
+          "actor/russia", id="its-warplanes"),
+    *both("Jaish al-Islam said in a statement that one of its units had shelled regime positions in Harasta on Monday.",
+          "actor/jaish-al-islam", id="one-of-its-units"),
+    *both("The Islamic State group said one of its members blew himself up at a checkpoint in Qamishli on Monday, "
+          "killing six.", "actor/islamic-state", id="one-of-its-members"),
+])
+def test_its_in_the_phrase_of_who_did_it_is_the_actor_named_before(nlp, text, agent):
+    [event] = record(nlp, text).events
+    assert event.agents == (agent,)

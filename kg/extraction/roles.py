@@ -160,7 +160,10 @@ class RoleReader:
     def _take(self, tokens: Iterable[Token], role: str, found: Roles) -> None:
         if role == "ignore":
             return
+        tokens = list(tokens)
         mentions = self.mentions.within(tokens)
+        if role == "agent" and not any(m.kind == "actor" for m in mentions):
+            mentions += _possessor(tokens, self.mentions)  # "IS said one of its fighters blew himself up": IS
         spots = {(m.start, m.end) for m in mentions if m.kind == "place"}
         acting = {(m.start, m.end) for m in mentions if m.kind == "actor"} if role == "agent" else set()
         for m in mentions:
@@ -263,6 +266,19 @@ def _by_phrase_after(trigger: Span) -> Token | None:
     while after < end and doc[after].dep_ == "prep" and doc[after].lower_ != "by":
         after = doc[after].right_edge.i + 1
     return doc[after] if after < end and doc[after].lower_ == "by" else None
+
+
+def _possessor(tokens: list[Token], mentions: Mentions) -> list[EntityMention]:
+    """The actor an "its" or "their" of a noun phrase stands for: the last actor named before it in its sentence
+    ("the group said one of its fighters", "Russia said its warplanes")."""
+    pronoun = next((t for t in tokens if t.dep_ == "poss" and t.lower_ in {"its", "their"}), None)
+    if pronoun is None:
+        return []
+    for i in range(pronoun.i - 1, pronoun.sent.start - 1, -1):
+        actors = [m for m in mentions.at(i) if m.kind == "actor"]
+        if actors:
+            return actors[:1]
+    return []
 
 
 def _actor_just_before(trigger: Span, mentions: Mentions) -> list[str]:
