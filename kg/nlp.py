@@ -294,8 +294,10 @@ class _PlaceNames:
                 continue
             place = self.gazetteer.lookup(ent.text, kind_hint=hint)
             if place is None:
-                inner = self._inner_place(ent, hint) if ent.label_ in PLACE_LABELS | {"ORG"} else None
-                if inner is not None:  # "Syrias Hasakeh", "Aleppo Syrian": a place inside the name
+                inner = self._inner_place(ent, hint) if ent.label_ in PLACE_LABELS | {"ORG"} or self.possessed(ent) \
+                    else None
+                if inner is not None:  # "Syrias Hasakeh", "Aleppo Syrian": a place inside the name (a person's, for
+                    # NER, when the country before it lost its apostrophe)
                     out.append(inner)
                 continue
             if ent.label_ not in PLACE_LABELS and place.kind == "city" and place.country_code not in NEAR_COUNTRIES:

@@ -1207,3 +1207,25 @@ def test_a_toll_counted_so_far_is_no_events_toll(nlp, text):
 def test_its_in_the_phrase_of_who_did_it_is_the_actor_named_before(nlp, text, agent):
     [event] = record(nlp, text).events
     assert event.agents == (agent,)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Islamic State militants killed more than 50 people in an attack on two villages in "
+                                      "Hama province on Thursday, a monitor said.", id="killed-in-an-attack"))
+def test_who_killed_people_in_an_attack_made_the_attack(nlp, text):
+    [event] = record(nlp, text).events
+    assert (event.agents, [c.killed for c in event.casualties]) == (("actor/islamic-state",), [50])
+
+
+# --- 11. a country's province ("Syria's Aleppo province")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    *both("Rebels shelled a village in northern Syria's Aleppo province on Thursday, killing four.", "place/sy/aleppo",
+          id="syrias-aleppo"),
+    *both("Warplanes bombed a market in central Syria's Hama province on Thursday, killing nine.", "place/sy/hama",
+          id="syrias-hama"),
+])
+def test_a_province_named_after_its_country_places_the_event_in_the_province(nlp, text, place):
+    assert [e.place for e in record(nlp, text).events] == [place]

@@ -153,8 +153,8 @@ class _SentenceReader:
             self.last_attack = kind
         entry = self.lexicon.trigger(kind)
         roles = self.roles.roles(trigger, entry.object_is)
-        place = roles.places[0] if roles.places else self.roles.places.sentence_place(_own_clause(trigger, sent),
-                                                                                     sent.start_char)
+        place = _first_within(roles.places) if roles.places else \
+            self.roles.places.sentence_place(_own_clause(trigger, sent), sent.start_char)
         near = place is None and bool(roles.near)
         if near:
             place = roles.near[0]
@@ -355,6 +355,20 @@ def _victims(verb: Token) -> Figures | None:
             if mod.dep_ == "det" and mod.lower_ in {"a", "an", "one"}:
                 return Figures(killed=1)
     return None
+
+
+def _first_within(places: list[str]) -> str:
+    """The first of a frame's places, or the first place inside it when it is a country named before one of its
+    own ("in northern Syria's Aleppo province").
+
+    >>> _first_within(["place/country/sy", "place/sy/gov/aleppo"]), _first_within(["place/country/sy", "place/iq/mosul"])
+    ('place/sy/gov/aleppo', 'place/country/sy')
+    """
+    first = places[0]
+    if first.startswith("place/country/"):
+        inside = f"place/{first.rsplit('/', 1)[1]}/"
+        return next((p for p in places[1:] if p.startswith(inside)), first)
+    return first
 
 
 def _passive_toll(sent: Span, death_verbs: frozenset[str]) -> Figures | None:

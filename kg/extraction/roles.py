@@ -142,6 +142,8 @@ class RoleReader:
             for child in killer.children:  # "air strikes killed 12 people in Raqqa", "... killed 25 regime soldiers"
                 if child.dep_ == "prep" and killer is stand.head:
                     self._prep(child, list(child.subtree), object_is, found)
+                elif child.dep_ == "nsubj" and killer is not stand.head and not found.agents:
+                    take(noun_core(child), agent_role)  # "IS killed 50 people in an attack on two villages": IS
                 elif child.dep_ in {"dobj", "nsubjpass"} and child.i not in in_trigger and object_is == "target":
                     take(child.subtree, "target")  # who was killed was the side attacked
         if root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"NOUN", "PROPN"} \
