@@ -110,6 +110,7 @@ class Lexicon:
     agencies: frozenset[str]  # "AFP", "Reuters": a place named right before one is a dateline
     toll_verbs: frozenset[str]  # "kill", "leave": their subject (or the clause of their participle) took the toll
     death_verbs: frozenset[str]  # "kill", "execute": their passive subject counts the dead
+    participation_verbs: frozenset[str]  # "involve", "take": their subject took part in the attack "in" names
     killing_verbs: frozenset[str]  # verbs that tell an attack when their subject is an instrument
     defence_verbs: frozenset[str]  # "repelled an attack": the subject was attacked
     ground_unless_air: frozenset[str]  # air-strike words that tell shelling when no aircraft is named
@@ -171,6 +172,7 @@ class Lexicon:
             agencies=frozenset(words["discourse"]["agencies"]),
             killing_verbs=frozenset(attack["killing_verbs"]), toll_verbs=frozenset(attack["toll_verbs"]),
             death_verbs=frozenset(attack["death_verbs"]),
+            participation_verbs=frozenset(attack["participation_verbs"]),
             defence_verbs=frozenset(attack["defence_verbs"]), ground_unless_air=frozenset(attack["ground_unless_air"]),
             role_frames={lemma: dict(roles) for lemma, roles in trig_doc["roles"].items()},
             claim_verbs=frozenset(trig_doc["attribution"]["claim_verbs"]),

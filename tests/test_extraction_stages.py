@@ -1229,3 +1229,23 @@ def test_who_killed_people_in_an_attack_made_the_attack(nlp, text):
 ])
 def test_a_province_named_after_its_country_places_the_event_in_the_province(nlp, text, place):
     assert [e.place for e in record(nlp, text).events] == [place]
+
+
+# --- 12. who repelled it in a relative clause, who took part in "the attack"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Government troops, who repelled an attack on the town of Khanasir on Monday, lost "
+                                      "six soldiers.", id="who-repelled"))
+def test_the_noun_a_relative_pronoun_stands_for_is_the_subject(nlp, text):
+    [event] = record(nlp, text).events
+    assert (event.agents, event.targets) == ((), ("actor/syrian-government",))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Rebels attacked the town of Khanasir on Monday. Jaish al-Fateh and Ahrar al-Sham "
+                                      "took part in the attack, the group said.", id="took-part-in-the-attack"))
+def test_who_took_part_in_the_attack_told_before_attacked(nlp, text):
+    [event] = record(nlp, text).events
+    assert set(event.agents) >= {"actor/group/jaish-al-fateh", "actor/ahrar-al-sham"}
+    assert len(event.evidence) == 2

@@ -232,8 +232,8 @@ class _Assembly:
             same = [g for g in reversed(groups) if g.type == mention.type]
             last = next((g for g in same if g.place is not None), same[0] if same else None)
             if last is not None and (date is None or last.date is None or date.compatible(last.date)) and \
-                    _sides_compatible(last.type, self.sides(last.agents + last.participants), self.sides(last.targets),
-                                      self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
+                    _roles_agree(self.sides(last.agents + last.participants), self.sides(last.targets),
+                                 self.sides(mention.agents + mention.participants), self.sides(mention.targets)):
                 return last
         for group in reversed(groups):
             day = date is not None and group.date is not None and date.precision == "day" and date == group.date
@@ -464,6 +464,19 @@ def _sides_compatible(event_type: str, agents_a: set[str], targets_a: set[str], 
         return not a or not b or a <= b or b <= a
     if event_type == "Battle":
         return not a or not b or bool(a & b)
+    return not (agents_a and agents_b and not agents_a & agents_b)
+
+
+def _roles_agree(agents_a: set[str], targets_a: set[str], agents_b: set[str], targets_b: set[str]) -> bool:
+    """Whether a telling's sides may be the event's it refers back to: no side in both roles, no other agent.
+
+    >>> _roles_agree(set(), {"actor/syrian-government"}, {"actor/nusra-front"}, set())  # "the attack" was Nusra's
+    True
+    >>> _roles_agree({"actor/islamic-state"}, set(), set(), {"actor/islamic-state"})
+    False
+    """
+    if agents_a & targets_b or targets_a & agents_b:
+        return False
     return not (agents_a and agents_b and not agents_a & agents_b)
 
 

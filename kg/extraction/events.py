@@ -142,6 +142,7 @@ class _SentenceReader:
         self.lexicon = lexicon
         self.roles = RoleReader(mentions, lexicon, gazetteer)
         self.last_attack: str | None = None  # the type of the last attack told, for "the attack" later
+        self.told: set[str] = set()  # the types of the events told so far
 
     def event(self, trigger: Span, sent: Span, sentence: Sentence) -> EventMention | None:
         actors = [m.ref for m in self.mentions.within(sent) if m.kind == "actor"]
@@ -149,6 +150,9 @@ class _SentenceReader:
         kind = back or event_type(trigger, sent, self.lexicon, actors)
         if kind is None or not is_factual(trigger, sent, self.lexicon):
             return None
+        if back is None and kind not in ANAPHORIC_TYPES and kind in self.told and self._definite_attack(trigger):
+            back = kind  # "the attack" after a battle told: that battle
+        self.told.add(kind)
         if kind in ANAPHORIC_TYPES:
             self.last_attack = kind
         entry = self.lexicon.trigger(kind)
@@ -177,12 +181,16 @@ class _SentenceReader:
     def _names(self, sent: Span) -> set[int]:
         return {i for m in self.mentions.within(sent) for i in range(*self.mentions.tokens_of(m))}
 
+    def _definite_attack(self, trigger: Span) -> bool:
+        """Whether a trigger is an attack word told as one known already: "the attack", "that assault"."""
+        root = trigger.root
+        return root.lemma_.lower() in self.lexicon.attack_words and any(
+            c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in root.children)
+
     def _anaphora(self, trigger: Span) -> str | None:
         """The type of the attack told before, for "the attack", "the strikes", "the blast" told with no instrument."""
         root = trigger.root
-        if self.last_attack is None or root.lemma_.lower() not in self.lexicon.attack_words:
-            return None
-        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"} for c in root.children):
+        if self.last_attack is None or not self._definite_attack(trigger):
             return None
         if root.tag_ == "NNS" and not (self.last_attack == "AirStrike" and root.lemma_.lower() in {"strike", "raid"}):
             return None  # "the attacks on health facilities" speaks of attacks in general; "the strikes" of the last

@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 
 from kg.extraction.mentions import EntityMention, Mentions
 from kg.extraction.attribution import read_attribution
-from kg.extraction.syntax import fought, inherited_subject, noun_core, sentence_of, speaker, stand_in
+from kg.extraction.syntax import antecedent, fought, inherited_subject, noun_core, sentence_of, speaker, stand_in
 from kg.extraction.where import PlaceReader
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -88,9 +88,9 @@ class RoleReader:
                 dep = child.dep_
                 sub = [t for t in child.subtree if t.i not in in_trigger]
                 if dep in overrides:
-                    take(noun_core(child) if dep.startswith("nsubj") else sub, overrides[dep])
+                    take(noun_core(antecedent(child)) if dep.startswith("nsubj") else sub, overrides[dep])
                 elif dep in {"nsubj", "csubj"}:
-                    take(noun_core(child), agent_role)
+                    take(noun_core(antecedent(child)), agent_role)
                     if object_is == "target":  # "the forces fighting Islamic State militants ..."
                         take(fought(child), "target")
                 elif dep == "nsubjpass":
@@ -128,6 +128,11 @@ class RoleReader:
                         take(noun_core(teller), agent_role)
                         if object_is == "target":
                             take(fought(teller), "target")
+        if root.dep_ == "pobj" and root.head.lower_ == "in" and not found.agents:
+            holder = root.head.head.head if root.head.head.lower_ == "part" else root.head.head  # "took part in"
+            if holder.lemma_.lower() in self.lexicon.participation_verbs:
+                for subject in (c for c in holder.children if c.dep_ in {"nsubj", "nsubjpass"}):
+                    take(noun_core(antecedent(subject)), agent_role)  # "X and Y were involved in the attack"
         self._by_after(trigger, found, agent_role)
         if not found.agents and not found.participants and verb is not None:
             before = _actor_just_before(trigger if verb.i == root.i else verb.doc[verb.i:verb.i + 1], self.mentions)

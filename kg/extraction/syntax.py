@@ -162,6 +162,15 @@ def fought(noun: Token) -> list[Token]:
             for o in acl.children if o.dep_ == "dobj" for t in noun_core(o)]
 
 
+def antecedent(subject: Token) -> Token:
+    """The noun a relative pronoun subject stands for ("the army" in "the army, which repelled the attack"), else
+    the subject itself."""
+    clause_verb = subject.head
+    if subject.lower_ in {"who", "which", "that"} and clause_verb.dep_ == "relcl" and clause_verb.head.i != clause_verb.i:
+        return clause_verb.head
+    return subject
+
+
 def speaker(verb: Token) -> Token | None:
     """The subject of the speech verb a clause is reported by ("the SDF" in "the SDF said they seized")."""
     head = verb
