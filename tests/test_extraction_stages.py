@@ -1249,3 +1249,24 @@ def test_who_took_part_in_the_attack_told_before_attacked(nlp, text):
     [event] = record(nlp, text).events
     assert set(event.agents) >= {"actor/group/jaish-al-fateh", "actor/ahrar-al-sham"}
     assert len(event.evidence) == 2
+
+
+# --- 13. a clash and an attack told together at a city and its province; an attack attempt foiled
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Syrian troops clashed with the Nusra Front in Hama city while Ahrar al-Sham "
+                                      "attacked checkpoints in Hama province on Monday.", id="clash-and-attack"))
+def test_who_attacked_during_a_clash_at_the_city_of_the_province_decides_the_sides(nlp, text):
+    [event] = record(nlp, text).events
+    assert (set(event.agents), event.targets) == ({"actor/ahrar-al-sham", "actor/nusra-front"},
+                                                  ("actor/syrian-government",))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("An army unit foiled an attack attempt by Jaish al-Islam on a checkpoint in Douma "
+                                      "on Monday.", id="attack-attempt"))
+def test_an_attack_attempt_that_was_foiled_was_an_attack_on_who_foiled_it(nlp, text):
+    [event] = record(nlp, text).events
+    assert (event.type, event.agents, event.targets) == ("Battle", ("actor/jaish-al-islam",),
+                                                         ("actor/syrian-government",))

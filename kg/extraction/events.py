@@ -11,7 +11,7 @@ too. Figures in a sentence that tells no event of its own become a
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -84,7 +84,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             continue
         events = [e for t in sorted(triggers_by_sent.get(sent.start, []), key=lambda s: s.start)
                   if (e := reader.event(t, sent, sentence))]
-        events = _one_per_type(events)
+        events = _one_per_type(events, lexicon.sides)
         figures = figures_in(sent.text) or _passive_toll(sent, lexicon.death_verbs)
         if figures:
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
@@ -411,32 +411,38 @@ def _figures_date(sent: Span, names: set[int]) -> str | None:
     return event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, names) if verb is not None else None
 
 
-def _one_per_type(events: list[EventMention]) -> list[EventMention]:
+def _one_per_type(events: list[EventMention], sides: Callable[[Iterable[str]], set[str]]) -> list[EventMention]:
     """Several triggers of one type and place in one sentence tell one event: keep the best-argued one."""
     def score(e: EventMention) -> int:
         return len(e.agents) + len(e.targets) + len(e.participants) + (e.date_text is not None)
 
+    def key(e: EventMention) -> tuple[str, str | None]:  # a city and the governorate of its name are one place
+        return e.type, e.place.replace("/gov/", "/") if e.place else None
+
     best: dict[tuple[str, str | None], EventMention] = {}
     for event in events:
-        current = best.get((event.type, event.place))
+        current = best.get(key(event))
         if current is None or score(event) > score(current):
-            best[(event.type, event.place)] = event
-    for key, chosen in best.items():
-        directed = next((e for e in events if (e.type, e.place) == key and not e.symmetric and e.agents), None)
+            best[key(event)] = event
+    for told, chosen in best.items():
+        directed = next((e for e in events if key(e) == told and not e.symmetric and e.agents), None)
         if chosen.symmetric and directed is not None:
-            best[key] = _directed(directed, [e for e in events if (e.type, e.place) == key and e.symmetric])
+            best[told] = _directed(directed, [e for e in events if key(e) == told and e.symmetric], sides)
     return list(best.values())  # in the order their types and places were first told
 
 
-def _directed(directed: EventMention, symmetric: list[EventMention]) -> EventMention:
+def _directed(directed: EventMention, symmetric: list[EventMention],
+              sides: Callable[[Iterable[str]], set[str]]) -> EventMention:
     """A directed telling with the sides of symmetric ones of its sentence, turned to agree with it.
 
-    "The army clashed with Nusra and Ahrar al-Sham attacked military posts": Ahrar al-Sham attacked, so the side
-    the clash names second is the attacking one.
+    "The army clashed with Nusra and Ahrar al-Sham attacked military posts": Ahrar al-Sham, not on the army's side,
+    attacked, so the side the clash names second is the attacking one.
     """
     agents, targets = list(directed.agents), list(directed.targets)
     for other in symmetric:
-        a, t = (other.targets, other.agents) if set(other.targets) & set(agents) else (other.agents, other.targets)
+        first, second = sides(other.agents), sides(other.targets)
+        turned = not first & sides(agents) and (bool(second & sides(agents)) or not targets)
+        a, t = (other.targets, other.agents) if turned else (other.agents, other.targets)
         agents += [x for x in a if x not in targets]
         targets += [x for x in t if x not in agents]
     return replace(directed, agents=tuple(unique(agents)), targets=tuple(unique(targets)))

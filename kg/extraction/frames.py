@@ -153,8 +153,9 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
         if head.head.i == head.i or head.dep_ in {"advcl", "relcl", "parataxis"}:
             break
         child, head = head, head.head
-        if head.lemma_.lower() in lexicon.governing_verbs and child.dep_ not in {"nsubj", "nsubjpass"}:
-            return False
+        if head.lemma_.lower() in lexicon.governing_verbs and child.dep_ not in {"nsubj", "nsubjpass"} \
+                and not (child.dep_ == "compound" and head.lower_ in lexicon.event_nouns):
+            return False  # "plans to attack", "tried to storm"; but "an attack attempt" was made
         if child.dep_ in {"conj", "xcomp"} and any(c.dep_ == "acomp" and c.lemma_.lower() in lexicon.governing_verbs
                                                    for c in head.children):
             return False  # "Turkey is determined to push ahead and capture Al Bab": an aim

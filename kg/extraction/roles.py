@@ -63,17 +63,18 @@ class RoleReader:
         if object_is == "place" and root.dep_ == "acl" and root.tag_ == "VBN" and root.head.pos_ in {"NOUN", "PROPN"}:
             self._object(root.head, object_is, found)  # "the district of Ramussa seized by rebels": the district
         heads = [root] + [t for t in trigger if t.i != root.i]
-        stand = stand_in(root)
+        stand = stand_in(root, self.lexicon.event_nouns)
         if stand.i != root.i:
             heads.append(stand)
         light_verb = None
-        if root.pos_ in {"NOUN", "PROPN"} and root.dep_ in {"dobj", "attr"} and root.head.pos_ in {"VERB", "AUX"}:
-            lemma = root.head.lemma_.lower()
+        noun = stand if stand.dep_ in {"dobj", "attr"} else root  # "foiled an attack attempt": the attempt's verb
+        if noun.pos_ in {"NOUN", "PROPN"} and noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
+            lemma = noun.head.lemma_.lower()
             if lemma in self.lexicon.defence_verbs and object_is == "target":
-                for subject in (c for c in root.head.children if c.dep_ == "nsubj"):
-                    take(noun_core(subject), "target")  # "the army repelled an IS attack": the army was attacked
+                for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+                    take(noun_core(antecedent(subject)), "target")  # "the army repelled an IS attack": it was attacked
             else:
-                light_verb = root.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
+                light_verb = noun.head  # "IS carried out an offensive", "Kerry was to hold a meeting"
                 heads.append(light_verb)
         for head in heads:
             overrides = self.lexicon.role_frames.get(head.lemma_.lower(), {}) if head.pos_ in {"VERB", "AUX"} else {}

@@ -148,8 +148,11 @@ def own_phrase(token: Token) -> Iterator[Token]:
             yield from own_phrase(child)
 
 
-def stand_in(token: Token) -> Token:
-    """The noun that stands for a trigger in its sentence: "strikes" in "a string of strikes" is "string"."""
+def stand_in(token: Token, event_nouns: frozenset[str] = frozenset()) -> Token:
+    """The noun that stands for a trigger in its sentence: "strikes" in "a string of strikes" is "string", and
+    "attack" in "an attack attempt" is "attempt" when ``event_nouns`` holds it."""
+    if token.dep_ == "compound" and token.head.pos_ == "NOUN" and token.head.lower_ in event_nouns:
+        return token.head
     if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN" \
             and token.head.head.lower_ in {"string", "series", "wave", "spate", "barrage", "round", "number", "dozens", "volley"}:
         return token.head.head
