@@ -21,10 +21,12 @@ and the build goes on.
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from math import ceil
 from pathlib import Path
 
@@ -99,9 +101,29 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
 
 
 def _fingerprint(article: Article) -> str:
-    """Everything about an article that the graph depends on, as one string."""
+    """Everything about an article that the graph depends on, as one string: the article, and the version of the
+    reader (a build after an upgrade reads every article again)."""
     return "\x1f".join(str(v or "") for v in (article.id, article.title, article.published, article.source,
-                                              article.url, article.text))
+                                              article.url, article.text, reader_version()))
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=4)
+def reader_version(root: Path = PACKAGE) -> str:
+    """A digest of the code and data that read an article into its graph: the Python files of the package at
+    ``root`` and its data folder (the model's name is in :mod:`kg.nlp`).
+
+    >>> len(reader_version()), reader_version() == reader_version(PACKAGE)
+    (64, True)
+    """
+    files = sorted(p for p in [*root.rglob("*.py"), *(root / "data").rglob("*")]
+                   if p.is_file() and "__pycache__" not in p.parts)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _batches(tasks: list[Task], size: int) -> list[list[Task]]:

@@ -116,9 +116,14 @@ class AcronymNorms:
 
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break."""
+    """Start a sentence after every line break, and not at its second word (the parser may cut "Air" off a
+    line that starts "Air strikes by ...")."""
     after_break = False
+    line_start = False
     for token in doc:
+        if line_start and not token.is_space and "\n" not in token.text:
+            token.is_sent_start = False
+        line_start = False
         if "\n" in token.text or "\n" in token.whitespace_:
             after_break = True
             if token.is_space:
@@ -126,6 +131,7 @@ def line_sentences(doc: Doc) -> Doc:
         if after_break and not token.is_space:
             token.is_sent_start = True
             after_break = False
+            line_start = "\n" not in token.whitespace_
     return doc
 
 

@@ -395,3 +395,27 @@ def test_sigint_stops_kg_build_with_one_line_and_a_rerun_completes(corpus: Refer
         assert code == EXIT_INTERRUPTED  # 130, as for any command stopped by Ctrl-C
         assert len(err.splitlines()) == 1 and err.startswith("kg: interrupted after writing "), err
     rerun_completes(corpus.folder, store, len(present), corpus)
+
+
+def test_a_build_after_the_reader_changed_reads_every_article_again(corpus: Reference,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = GraphStore.open(None)
+    build([corpus.folder], store=store, progress=False)
+    monkeypatch.setattr(build_module, "reader_version", lambda: "a newer reader")
+    report = build([corpus.folder], store=store, progress=False)
+    assert (report.added, report.replaced, report.unchanged) == (0, N_ARTICLES, 0)
+    again = build([corpus.folder], store=store, progress=False)
+    assert (again.replaced, again.unchanged) == (0, N_ARTICLES)
+
+
+def test_the_readers_version_changes_with_its_code_and_its_data(tmp_path: Path) -> None:
+    package = tmp_path / "kg"
+    (package / "data").mkdir(parents=True)
+    (package / "reader.py").write_text("RULE = 1\n", encoding="utf-8")
+    (package / "data" / "words.toml").write_text("words = ['strike']\n", encoding="utf-8")
+    first = build_module.reader_version(package)
+    (package / "data" / "words.toml").write_text("words = ['strike', 'raid']\n", encoding="utf-8")
+    second = build_module.reader_version.__wrapped__(package)
+    (package / "reader.py").write_text("RULE = 2\n", encoding="utf-8")
+    third = build_module.reader_version.__wrapped__(package)
+    assert len({first, second, third}) == 3

@@ -1270,3 +1270,44 @@ def test_an_attack_attempt_that_was_foiled_was_an_attack_on_who_foiled_it(nlp, t
     [event] = record(nlp, text).events
     assert (event.type, event.agents, event.targets) == ("Battle", ("actor/jaish-al-islam",),
                                                          ("actor/syrian-government",))
+
+
+# --- 14. totals of several events, figures told after their attack, "that attack" of an earlier day
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    *both("Air strikes on two hospitals in Idlib province on Thursday left 10 people dead, a monitor said. Six patients "
+          "were killed at the hospital in the town of Saraqeb, the monitor said.", id="strikes-on-two-hospitals"),
+    *both("Air strikes hit a hospital in the town of Saraqeb on Thursday. Six patients were killed, a monitor said. "
+          "They were among 19 people killed in strikes across Idlib province on Thursday.", id="among-19-across"),
+])
+def test_a_total_of_several_attacks_gives_way_to_the_toll_at_the_attacks_place(nlp, text):
+    [event] = record(nlp, text).events
+    assert (event.place, [c.killed for c in event.casualties]) == ("place/sy/saraqib", [6])
+    assert any("Six patients" in s.text for s in event.evidence)  # the toll's sentence is evidence of the event
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Regime air strikes hit a market in Douma on Monday, killing seven people. UN "
+                                      "investigators found that sarin was used in Khan Sheikhun in 2017. The United "
+                                      "States accused Damascus of that attack, which it said killed 90 people.",
+                                      id="that-attack"))
+def test_that_attack_after_a_sentence_of_another_time_and_place_is_that_sentences(nlp, text):
+    events = {(e.place, e.date.lexical()): [c.killed for c in e.casualties] for e in record(nlp, text).events}
+    assert events == {("place/sy/douma", "2019-03-04"): [7], ("place/sy/khan-shaykhun", "2017"): [90]}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("In the early hours of 7 April 2017, US warships fired 59 cruise missiles at "
+                                      "Shayrat air base; state media said seven soldiers were killed.", id="7-april"))
+def test_a_day_before_a_month_the_model_took_alone_dates_the_event_to_the_day(nlp, text):
+    [event] = record(nlp, text, title="US missile strike on Shayrat", published=dt.date(2017, 4, 7)).events
+    assert (event.date.lexical(), [c.killed for c in event.casualties]) == ("2017-04-07", [7])
+
+
+@pytest.mark.model
+def test_a_line_after_the_title_is_not_cut_after_its_first_word(nlp):
+    text = "Air strikes by regime war planes on Aleppo on Sunday killed around 32 civilians, a monitor said."
+    rec = record(nlp, text, title="Dozens of regime air raids on rebel-held Aleppo")
+    assert text in [s.text for e in rec.events for s in e.evidence]

@@ -78,7 +78,7 @@ class _Group:
 
     def totals(self) -> set[Figures]:
         """The figures of tellings that told several events at once ("six killed in three explosions")."""
-        return {m.figures for m in self.mentions if m.several and m.figures}
+        return {t.figures for t in self.told if t.several}
 
     def single_figures(self) -> list[Figures]:
         """Its figures less the totals of several events."""
@@ -297,7 +297,7 @@ class _Assembly:
         if not mention.figures:
             return []
         another = _says_another([mention.sentence], self.lexicon.another_event)
-        return [ToldFigures(mention.figures, another)]
+        return [ToldFigures(mention.figures, another, mention.several)]
 
     def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> bool:
         """Figures told apart from their event: to the last event with agreeing figures and place.
@@ -312,11 +312,18 @@ class _Assembly:
                 continue  # "On Sunday 11 were killed", after Tuesday's attack: not its dead
             place_ok = mention.place is None or self.places.compatible(group.place, mention.place)
             totals = group.totals()
-            if place_ok and group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
-                                                  or f in totals for f in group.figures):
-                if mention.place and group.place is None:
-                    group.place = mention.place
+            bare = not group.figures and group is groups[-1] and group.type in ATTACK_TYPES[:5] and not (
+                mention.place and group.place and self.places.deeper(group.place, mention.place))  # not an area's toll
+            if place_ok and (bare or group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
+                                                            or f in totals for f in group.figures)):
+                only_totals = bool(group.figures) and all(f in totals for f in group.figures)
+                if mention.place and (group.place is None or only_totals and self.places.deeper(mention.place,
+                                                                                               group.place)):
+                    group.place = mention.place  # "Strikes on two hospitals killed 10 ... six at the one in X": X
+                group.date = group.date or date
                 group.told += self._told(mention)
+                group.mentions.append(EventMention(group.type, "", mention.sentence, place=mention.place,
+                                                   date_text=mention.date_text, figures=figures))  # its evidence
                 return True
         last = groups[-1] if groups else None
         if last is not None and previous is not None and last.type in ATTACK_TYPES[:5] and mention.place \

@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.figures import Figures, figures_in, is_war_toll, parse_number, qualifier_of
+from kg.extraction.figures import Figures, figures_in, is_part_of_total, is_war_toll, parse_number, qualifier_of
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual, trigger_lemma
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
-from kg.extraction.syntax import LINKING_VERBS, SPEECH_VERBS, clause_head, noun_core, own_phrase, sentence_of, sentences
+from kg.extraction.syntax import (LINKING_VERBS, SPEECH_VERBS, after_since, clause_head, date_spans, is_duration, noun_core,
+                                  own_phrase, sentence_of, sentences)
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -60,6 +61,7 @@ class FiguresMention:
     sentence: Sentence
     place: str | None = None
     date_text: str | None = None  # the date of its first verb that is not one of speech ("killed on Monday")
+    several: bool = False  # a total of several events' dead ("they were among 19 killed", "killed across Idlib")
 
 
 def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Gazetteer, *,
@@ -78,6 +80,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
     for span in [*doc.spans["triggers"], *_instrument_killings(doc, lexicon)]:
         triggers_by_sent.setdefault(sentence_of(span).start, []).append(span)
     monitor = _Monitor(reader)
+    before: Span | None = None  # the sentence before, when it told no event
     for sent in sentences(doc):
         sentence = _sentence(sent, title_chars)
         if sentence is None:
@@ -85,16 +88,28 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
         events = [e for t in sorted(triggers_by_sent.get(sent.start, []), key=lambda s: s.start)
                   if (e := reader.event(t, sent, sentence))]
         events = _one_per_type(events, lexicon.sides)
+        if before is not None and (date := _date_of_sentence(before)) is not None:
+            # "Sarin was used in Ghouta in 2013. The US accused Damascus of that attack": the attack of 2013, there
+            there = reader.roles.places.sentence_place(before, 0)
+            events = [replace(e, date_text=date, place=e.place or there) if e.refers_back and e.date_text is None
+                      else e for e in events]
+        before = None if events else sent
         figures = figures_in(sent.text) or _passive_toll(sent, lexicon.death_verbs)
         if figures:
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
                               reader.source(sent) or monitor())
         if events and figures and not any(e.figures for e in events):
             carrier = _killer(sent, events, doc, lexicon) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
-            events = [_with_figures(e, figures) if e is carrier else e for e in events]
+            total = is_part_of_total(sent.text)  # "four children were among eight killed in shelling across the area"
+            events = [_with_figures(replace(e, several=e.several or total), figures) if e is carrier else e
+                      for e in events]
         elif figures and not events:
-            yield FiguresMention(figures, sentence, reader.roles.places.sentence_place(sent, 0),
-                                 _figures_date(sent, reader._names(sent)))
+            verb = _counted_verb(sent)  # where and when: "... adding 40 were killed around Albu Kamal on Friday"
+            place = reader.roles.places.sentence_place(verb.subtree, 0) if verb is not None else None
+            date = event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, reader._names(sent)) \
+                if verb is not None else None
+            yield FiguresMention(figures, sentence, place or reader.roles.places.sentence_place(sent, 0), date,
+                                 is_part_of_total(sent.text) or any(t.lower_ in lexicon.several_words for t in sent))
         yield from events
 
 
@@ -349,7 +364,17 @@ def told_as_several(root: Token, lexicon: Lexicon) -> bool:
             return True
         if child.dep_ == "amod" and child.lower_ in lexicon.several_words:
             return True
+        if child.dep_ == "prep" and child.lower_ in lexicon.several_words:
+            return True  # "strikes across Idlib province": all the strikes of an area
+        if child.dep_ == "prep" and child.lower_ in {"on", "against"} and any(
+                c.dep_ == "pobj" and _counted(c) for c in child.children):
+            return True  # "strikes on two hospitals": one at each
     return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in lexicon.several_words
+
+
+def _counted(noun: Token) -> bool:
+    """Whether a noun is counted as more than one ("two hospitals")."""
+    return any(c.dep_ == "nummod" and (n := parse_number(c.text)) is not None and n > 1 for c in noun.children)
 
 
 def _victims(verb: Token) -> Figures | None:
@@ -402,13 +427,18 @@ def _passive_toll(sent: Span, death_verbs: frozenset[str]) -> Figures | None:
     return None
 
 
-def _figures_date(sent: Span, names: set[int]) -> str | None:
-    """The date of the deaths a sentence with no event tells: that of the verb of the first counted noun, else of
-    its first verb other than one of speech ("Twenty were killed on Monday, medics said on Tuesday": Monday)."""
+def _date_of_sentence(sent: Span) -> str | None:
+    """The one date a sentence names (not a duration), or None when it names none or several."""
+    dates = [d for d in date_spans(sent) if not is_duration(d) and not after_since(d)]
+    return dates[0].text if len(dates) == 1 else None
+
+
+def _counted_verb(sent: Span) -> Token | None:
+    """The verb of the dead a sentence with no event counts: that of its first counted noun, else its first verb
+    other than one of speech ("Twenty were killed on Monday, medics said on Tuesday": killed)."""
     counted = (t.head.head for t in sent if t.dep_ == "nummod" and t.head.dep_ in {"nsubj", "nsubjpass", "dobj"})
-    verb = next((v for v in counted if v.pos_ == "VERB"), None) or \
+    return next((v for v in counted if v.pos_ == "VERB"), None) or \
         next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() not in SPEECH_VERBS), None)
-    return event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, names) if verb is not None else None
 
 
 def _one_per_type(events: list[EventMention], sides: Callable[[Iterable[str]], set[str]]) -> list[EventMention]:
@@ -428,6 +458,8 @@ def _one_per_type(events: list[EventMention], sides: Callable[[Iterable[str]], s
         directed = next((e for e in events if key(e) == told and not e.symmetric and e.agents), None)
         if chosen.symmetric and directed is not None:
             best[told] = _directed(directed, [e for e in events if key(e) == told and e.symmetric], sides)
+        if any(e.several for e in events if key(e) == told):  # "10 dead after strikes ... on two hospitals"
+            best[told] = replace(best[told], several=True)
     return list(best.values())  # in the order their types and places were first told
 
 

@@ -93,9 +93,10 @@ _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of 
 _PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + ADDITIVE + QUALIFIER +
                                        r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
 # "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
-_COMBATANT_WORDS = r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists|gunmen|members|policemen"
+_COMBATANT_WORDS = (r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists|gunmen|members"
+                    r"|policemen|mercenaries")
 _COMBATANTS = r"(?:\w+\s+)?(?:" + _COMBATANT_WORDS + r")\b"
-_VICTIMS = r"(?:\w+\s+)?(?:civilians|people|women|men|children|" + _COMBATANT_WORDS + r")\b"
+_VICTIMS = r"(?:\w+\s+){0,3}?(?:civilians|people|women|men|children|" + _COMBATANT_WORDS + r")\b"
 _PATTERN_PARTS = re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"
                             + _COMBATANTS + r"[^.;]{0,40}?\b" + DEAD +
                             r"|\b(?P<a3>" + NUMBER + r")\s+" + _VICTIMS + r"\s+and\s+(?P<b3>" + NUMBER + r")\s+" + _VICTIMS +
@@ -138,6 +139,8 @@ def figures_in(text: str) -> Figures | None:
     True
     >>> figures_in("The conflict has killed more than 195,000 people") is None
     True
+    >>> figures_in("Some 120 Islamic State group fighters and 60 foreign mercenaries were killed").killed  # its parts
+    180
     """
     if not _ANY_NUMBER.search(text) or not _FIGURE_WORD.search(text) or is_war_toll(text):
         return None
@@ -194,3 +197,15 @@ def qualifier_of(words: str) -> str:
     ('more than', 'about', 'exact')
     """
     return QUALIFIERS.get(words.lower().strip(), "exact")
+
+
+_AMONG = re.compile(r"\bamong\s+(?:the\s+)?" + QUALIFIER + NUMBER + r"\b", re.I)
+
+
+def is_part_of_total(text: str) -> bool:
+    """Whether a sentence counts a total its subject is part of ("They were among 19 people killed").
+
+    >>> is_part_of_total("They were among 19 people killed on Thursday"), is_part_of_total("19 people were killed")
+    (True, False)
+    """
+    return bool(_AMONG.search(text))

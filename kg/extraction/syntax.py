@@ -69,8 +69,17 @@ def _date_spans(sent: Span) -> list[Span]:
         if last in {"may", "march"}:
             continue  # "may", "march" as verbs
         span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
-        if span is not None and not taken & set(range(span.start, span.end)):
+        if span is None:
+            continue
+        day_first = span[0].like_num and (span.start == 0 or doc[span.start - 1].lower_ not in {"and", "to", "-", "–"})
+        inside = [e for e in spans if span.start <= e.start and e.end <= span.end and len(e) < len(span)] \
+            if day_first else []  # "7 April 2017" (not "between 6 and 8 February")
+        if inside and not any(e.start < span.start < e.end or e.start < span.end < e.end for e in spans):
+            spans = [e for e in spans if e not in inside]  # "7 April 2017" where NER read "April 2017"
+            taken -= {i for e in inside for i in range(e.start, e.end)}
+        if not taken & set(range(span.start, span.end)):
             spans.append(span)
+            taken |= set(range(span.start, span.end))
     return sorted(spans, key=lambda s: s.start)
 
 

@@ -32,6 +32,7 @@ class ToldFigures:
 
     figures: Figures
     another: bool = False  # "separate strikes killed 12", "a further nine were killed elsewhere"
+    several: bool = False  # a total of several events: "six killed in three explosions", "among 19 killed"
 
 
 def close(a: int, b: int) -> bool:
