@@ -92,8 +92,9 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SPECIAL)
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(name: str) -> str:
-    """Fold a name for matching, keeping its articles (as ``al``).
+    """Fold a name for matching, keeping its articles (as ``al``); cached, as the same names come again and again.
 
     Like :func:`normalise`, but a leading article stays, so that ``Al Bab``
     can be told from the English word ``Bab``.
