@@ -95,6 +95,7 @@ class Lexicon:
     place_words: dict[str, tuple[str, ...]]  # place kind -> words that make a name a place of that kind
     capitals: dict[str, str]  # country code -> the city "the capital" names
     titles: frozenset[str]  # words before a person's name that say who they are
+    organisations: frozenset[str]  # "center", "council": a place named before one names where an organisation is
     unit_nouns: frozenset[str]  # "Brigade", "Militia": a name ending in one is an armed group
     unit_openers: frozenset[str]  # "Liwa", "Jaish": a name opened by one is an armed group
     community_nouns: frozenset[str]  # "tribe", "clan": a name ending in one is a community, an actor
@@ -161,6 +162,7 @@ class Lexicon:
             hedges=frozenset(never.get("hedges", ())),
             place_words={kind: tuple(ws) for kind, ws in words["places"].items() if kind != "capitals"},
             capitals=dict(words["places"]["capitals"]), titles=frozenset(words["people"]["titles"]),
+            organisations=frozenset(words["people"]["organisations"]),
             unit_nouns=frozenset(words["groups"]["unit_nouns"]), unit_openers=frozenset(words["groups"]["unit_openers"]),
             community_nouns=frozenset(words["groups"]["communities"]),
             instruments={kind: tuple(ws) for kind, ws in trig_doc["instruments"].items()},

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.attrs import LEMMA, POS
 from spacy.matcher import PhraseMatcher
 from spacy.symbols import NOUN, VERB
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.errors import KgError
@@ -201,7 +201,8 @@ class ConflictSpans:
             found["triggers"].append(Span(doc, start, end, label=event_type))
         for match_id, start, end in (self.trigger_words(doc) if tagged else []):
             kind, _, event_type = strings[match_id].partition("|")
-            if doc[start].pos_ in WORD_TRIGGER_POS[kind] and not (kind == "past" and doc[start].dep_ == "amod"):
+            if (doc[start].pos_ in WORD_TRIGGER_POS[kind] or kind == "noun" and _misread_gerund(doc[start])) \
+                    and not (kind == "past" and doc[start].dep_ == "amod"):
                 # a past form describing a noun ("the besieged area", "captured soldiers") tells no event
                 found["triggers"].append(Span(doc, start, end, label=event_type))
         names = filter_spans(found["actors"] + found["people"])
@@ -367,6 +368,12 @@ class _PlaceNames:
                     and any(t.is_alpha and t.is_title for t in doc[start:end]):
                 out.append(Span(doc, start, end, label="neighbourhood"))
         return out
+
+
+def _misread_gerund(token: Token) -> bool:
+    """Whether an "-ing" noun was read as an auxiliary: "Regime shelling killed three" ("shelling" as the aux of
+    "killed"; no auxiliary ends in -ing but "being" and "having")."""
+    return token.pos_ == "AUX" and token.tag_ == "VBG" and token.lower_ not in {"being", "having"}
 
 
 def _past_forms(verbs: tuple[str, ...], irregular: dict[str, tuple[str, ...]]) -> list[str]:

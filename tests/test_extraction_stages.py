@@ -1311,3 +1311,22 @@ def test_a_line_after_the_title_is_not_cut_after_its_first_word(nlp):
     text = "Air strikes by regime war planes on Aleppo on Sunday killed around 32 civilians, a monitor said."
     rec = record(nlp, text, title="Dozens of regime air raids on rebel-held Aleppo")
     assert text in [s.text for e in rec.events for s in e.evidence]
+
+
+# --- 15. a noun the tagger read as an auxiliary; a place an organisation is named for
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Regime shelling killed three people in Saraqeb on Tuesday, the Observatory said.",
+                                      id="regime-shelling-killed"))
+def test_a_trigger_noun_the_tagger_read_as_an_auxiliary_tells_its_event(nlp, text):
+    [event] = record(nlp, text).events
+    assert (event.type, event.place, event.agents, [c.killed for c in event.casualties]) == (
+        "Shelling", "place/sy/saraqib", ("actor/syrian-government",), [3])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("Regime shelling killed three people in Saraqeb on Tuesday, the Observatory said. "
+                                      "The Aleppo Media Center said four were killed.", id="media-center"))
+def test_a_place_an_organisation_is_named_for_places_nothing(nlp, text):
+    assert [e.place for e in record(nlp, text).events] == ["place/sy/saraqib"]

@@ -141,7 +141,10 @@ class RoleReader:
             (found.participants if object_is == "participant" else found.agents).extend(before)
         if not found.targets and root.pos_ == "VERB" and object_is == "target":
             found.targets += _actor_just_after(trigger, self.mentions)
-        killer = stand.head if stand.dep_ == "nsubj" else None
+        if root.dep_ == "aux" and root.tag_ == "VBG" and root.pos_ == "AUX":  # "Regime shelling killed three": the
+            for subject in (c for c in root.head.children if c.dep_ == "nsubj"):  # noun was read as the verb's aux
+                take(noun_core(subject), agent_role)
+        killer = stand.head if stand.dep_ in {"nsubj", "aux"} else None
         if stand.dep_ == "pobj" and stand.head.lower_ in {"in", "during"} and stand.head.head.pos_ == "VERB":
             killer = stand.head.head  # "25 soldiers were killed in a suicide attack"
         if killer is not None and killer.lemma_ in {"kill", "hit", "target", "destroy", "leave", "strike", "wound"}:

@@ -65,6 +65,17 @@ class PlaceReader:
         before = [t.lower_ for t in doc[max(0, start - 2):start]]
         return len(before) == 2 and before[1] == "of" and before[0] in self.lexicon.titles
 
+    def organisation(self, mention: EntityMention) -> bool:
+        """True for a place an organisation is named for ("the Ghouta Media Center said ..."): where it is, not
+        where what it reports happened."""
+        _, end = self.mentions.tokens_of(mention)
+        for token in self.mentions.doc[end:end + 3]:  # the capitalised words of the name after the place
+            if not token.is_title:
+                return False
+            if token.lower_ in self.lexicon.organisations:
+                return True
+        return False
+
     def landmark(self, mention: EntityMention) -> bool:
         """True for a place named to say where another lies ("the village of Maaloula northeast of Damascus",
         "160 km southwest of Palmyra"): "the village" told later is not it."""
@@ -92,7 +103,8 @@ class PlaceReader:
         within = self.mentions.within(tokens)
         states = {(m.start, m.end) for m in within if m.kind == "actor" and self._acts(m)}  # "accused Damascus of it"
         mentions = [m for m in within if m.kind == "place" and (m.start, m.end) not in states and not self.distant(m)
-                    and not self.outside(m) and not self.dateline(m) and not self.office(m)]
+                    and not self.outside(m) and not self.dateline(m) and not self.office(m)
+                    and not self.organisation(m)]
         specific = [m for m in mentions if self.place_kind(m.ref) != "country"]
         if specific:
             return specific[0].ref
