@@ -1330,3 +1330,11 @@ def test_a_trigger_noun_the_tagger_read_as_an_auxiliary_tells_its_event(nlp, tex
                                       "The Aleppo Media Center said four were killed.", id="media-center"))
 def test_a_place_an_organisation_is_named_for_places_nothing(nlp, text):
     assert [e.place for e in record(nlp, text).events] == ["place/sy/saraqib"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", both("State media said seven soldiers were killed at Shayrat air base on Friday.",
+                                      id="headline-names-who"))
+def test_who_modifies_a_trigger_of_two_words_did_it(nlp, text):
+    [event] = record(nlp, text, title="US missile strike on Shayrat", published=dt.date(2017, 4, 8)).events
+    assert (event.agents, [c.killed for c in event.casualties]) == (("actor/united-states",), [7])

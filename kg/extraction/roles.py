@@ -105,7 +105,7 @@ class RoleReader:
                 elif dep in {"acl", "relcl"} and head.i == root.i and object_is == "target" and child.pos_ == "VERB" \
                         and any(c.lower_ == "to" for c in child.children):
                     take([t for o in child.children if o.dep_ == "dobj" for t in noun_core(o)], "target")  # "the battle to uproot X"
-                elif dep in {"poss", "compound", "amod", "nmod"} and head.i == root.i:
+                elif dep in {"poss", "compound", "amod", "nmod"} and head.i in in_trigger:  # "US missile strike"
                     take(sub, agent_role)
                 elif dep in {"advcl", "xcomp", "acl"} and child.lemma_.lower() in {"target", "hit"} and head.i == root.i:
                     for obj in (c for c in child.children if c.dep_ == "dobj"):  # "... targeting positions held by X"
