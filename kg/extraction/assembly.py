@@ -7,9 +7,9 @@ date and sides do not conflict become one event (a country-level or
 governorate-level telling joins a more specific one); "the city", "the
 town", "the province" and unplaced tellings take the place the article is
 about; a toll told before any attack it fits ("35 killed in Ariha" in the
-headline) goes to the first attack told after it there. Only then is an event kept or dropped: it must be placed below the
-country (or dated to the day), and dated, or carry figures, or name who did
-it to whom.
+headline) goes to the first attack told after it there. Only then is an
+event kept or dropped: it must be placed below the country (or dated to the
+day), and dated, or carry figures, or name who did it to whom.
 
 >>> from kg.extraction.mentions import Sentence
 >>> book = PlaceBook(Gazetteer.load(), {})
@@ -322,8 +322,7 @@ class _Assembly:
                     group.place = mention.place  # "Strikes on two hospitals killed 10 ... six at the one in X": X
                 group.date = group.date or date
                 group.told += self._told(mention)
-                group.mentions.append(EventMention(group.type, "", mention.sentence, place=mention.place,
-                                                   date_text=mention.date_text, figures=figures))  # its evidence
+                group.mentions.append(_telling(group.type, mention))  # its sentence is the event's evidence
                 return True
         last = groups[-1] if groups else None
         if last is not None and previous is not None and last.type in ATTACK_TYPES[:5] and mention.place \
@@ -347,11 +346,10 @@ class _Assembly:
                           and (date is None or g.date is None or date.compatible(g.date))), None)
             if group is None:
                 continue
-            group.mentions.insert(0, EventMention(group.type, "", mention.sentence, place=mention.place,
-                                                  date_text=mention.date_text, figures=mention.figures))
+            group.mentions.insert(0, _telling(group.type, mention))
             group.told += self._told(mention)
             group.place = group.place or mention.place
-            group.date = group.date or self._date_of(mention)
+            group.date = group.date or date
 
     def _date_of(self, mention: FiguresMention) -> DateValue | None:
         """The date figures told apart from their event give, read against the publication date."""
@@ -359,6 +357,12 @@ class _Assembly:
         if date is None or self.published is not None and date.first_day() > self.published:
             return None
         return date
+
+
+def _telling(event_type: str, mention: FiguresMention) -> EventMention:
+    """Figures told apart from their event, as a telling of it (no trigger of its own)."""
+    return EventMention(event_type, "", mention.sentence, place=mention.place, date_text=mention.date_text,
+                        figures=mention.figures)
 
 
 def _worth_keeping(group: _Group, places: PlaceBook, sides: Callable[[Iterable[str]], set[str]]) -> bool:

@@ -4,9 +4,9 @@ Each trigger ``conflict_spans`` marked is read as a frame (:mod:`.frames`):
 its type from the trigger and its instrument, whether it happened, its roles
 (:mod:`.roles`), its date words (:mod:`.when`) and the casualty figures of its
 sentence (:mod:`.figures`, or where its patterns reach no count, the count of
-a death verb's passive subject in the parse). A killing verb whose subject is an instrument
-("the air force killed 10 people", "a car bomb killed six") tells an event
-too. Figures in a sentence that tells no event of its own become a
+a death verb's passive subject in the parse). A killing verb whose subject is
+an instrument ("the air force killed 10 people", "a car bomb killed six")
+tells an event too. Figures in a sentence that tells no event of its own become a
 :class:`FiguresMention`, for the assembly to attach.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from kg.extraction.figures import Figures, figures_in, is_part_of_total, is_war_
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual, trigger_lemma
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
-from kg.extraction.syntax import (LINKING_VERBS, SPEECH_VERBS, after_since, clause_head, date_spans, is_duration, noun_core,
-                                  own_phrase, sentence_of, sentences)
+from kg.extraction.syntax import (LINKING_VERBS, SPEECH_VERBS, after_since, clause_head, date_spans, is_duration,
+                                  noun_core, own_phrase, sentence_of, sentences)
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -60,7 +60,7 @@ class FiguresMention:
     figures: Figures
     sentence: Sentence
     place: str | None = None
-    date_text: str | None = None  # the date of its first verb that is not one of speech ("killed on Monday")
+    date_text: str | None = None  # the date of the verb of its count ("20 were killed on Monday, medics said")
     several: bool = False  # a total of several events' dead ("they were among 19 killed", "killed across Idlib")
 
 
@@ -394,8 +394,10 @@ def _first_within(places: list[str]) -> str:
     """The first of a frame's places, or the first place inside it when it is a country named before one of its
     own ("in northern Syria's Aleppo province").
 
-    >>> _first_within(["place/country/sy", "place/sy/gov/aleppo"]), _first_within(["place/country/sy", "place/iq/mosul"])
-    ('place/sy/gov/aleppo', 'place/country/sy')
+    >>> _first_within(["place/country/sy", "place/sy/gov/aleppo"])
+    'place/sy/gov/aleppo'
+    >>> _first_within(["place/country/sy", "place/iq/mosul"])
+    'place/country/sy'
     """
     first = places[0]
     if first.startswith("place/country/"):

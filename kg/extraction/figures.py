@@ -93,8 +93,8 @@ _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of 
 _PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + ADDITIVE + QUALIFIER +
                                        r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
 # "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
-_COMBATANT_WORDS = (r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists|gunmen|members"
-                    r"|policemen|mercenaries")
+_COMBATANT_WORDS = (r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists"
+                    r"|gunmen|members|policemen|mercenaries")
 _COMBATANTS = r"(?:\w+\s+)?(?:" + _COMBATANT_WORDS + r")\b"
 _VICTIMS = r"(?:\w+\s+){0,3}?(?:civilians|people|women|men|children|" + _COMBATANT_WORDS + r")\b"
 _PATTERN_PARTS = re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"

@@ -71,7 +71,8 @@ def _date_spans(sent: Span) -> list[Span]:
         span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is None:
             continue
-        day_first = span[0].like_num and (span.start == 0 or doc[span.start - 1].lower_ not in {"and", "to", "-", "–"})
+        day_first = span[0].like_num and (span.start == 0
+                                          or doc[span.start - 1].lower_ not in {"and", "to", "-", "–"})
         inside = [e for e in spans if span.start <= e.start and e.end <= span.end and len(e) < len(span)] \
             if day_first else []  # "7 April 2017" (not "between 6 and 8 February")
         if inside and not any(e.start < span.start < e.end or e.start < span.end < e.end for e in spans):
@@ -178,7 +179,8 @@ def antecedent(subject: Token) -> Token:
     """The noun a relative pronoun subject stands for ("the army" in "the army, which repelled the attack"), else
     the subject itself."""
     clause_verb = subject.head
-    if subject.lower_ in {"who", "which", "that"} and clause_verb.dep_ == "relcl" and clause_verb.head.i != clause_verb.i:
+    if subject.lower_ in {"who", "which", "that"} and clause_verb.dep_ == "relcl" \
+            and clause_verb.head.i != clause_verb.i:
         return clause_verb.head
     return subject
 
