@@ -61,6 +61,16 @@ class AdminAreas:
         """The city a governorate is named after and holds, which stands for both in the graph; or None."""
         return self.seats.get(key)
 
+    def node(self, ref: str) -> str:
+        """The place node a place ref is written as: a governorate named after the city it holds is that city.
+
+        >>> areas = AdminAreas.of(Gazetteer.load())
+        >>> areas.node("place/sy/gov/idlib"), areas.node("place/sy/idlib"), areas.node("place/sy/gov/rif-dimashq")
+        ('place/sy/idlib', 'place/sy/idlib', 'place/sy/gov/rif-dimashq')
+        """
+        seat = self.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
+        return f"place/{seat}" if seat else ref
+
     def seat_of(self, key: str) -> str | None:
         """The governorate the city ``key`` is the seat of (the inverse of :meth:`seat`), or None."""
         return self.seated.get(key)

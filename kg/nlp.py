@@ -201,7 +201,7 @@ class ConflictSpans:
             found["triggers"].append(Span(doc, start, end, label=event_type))
         for match_id, start, end in (self.trigger_words(doc) if tagged else []):
             kind, _, event_type = strings[match_id].partition("|")
-            if (doc[start].pos_ in WORD_TRIGGER_POS[kind] or kind == "noun" and _misread_gerund(doc[start])) \
+            if (doc[start].pos_ in WORD_TRIGGER_POS[kind] or kind == "noun" and misread_gerund(doc[start])) \
                     and not (kind == "past" and doc[start].dep_ == "amod"):
                 # a past form describing a noun ("the besieged area", "captured soldiers") tells no event
                 found["triggers"].append(Span(doc, start, end, label=event_type))
@@ -370,7 +370,7 @@ class _PlaceNames:
         return out
 
 
-def _misread_gerund(token: Token) -> bool:
+def misread_gerund(token: Token) -> bool:
     """Whether an "-ing" noun was read as an auxiliary: "Regime shelling killed three" ("shelling" as the aux of
     "killed"; no auxiliary ends in -ing but "being" and "having")."""
     return token.pos_ == "AUX" and token.tag_ == "VBG" and token.lower_ not in {"being", "having"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.admin_areas import AdminAreas
 from kg.extraction.figures import Figures, figures_in, is_part_of_total, is_war_toll, parse_number, qualifier_of
 from kg.extraction.frames import event_type, instrument_tokens, instruments, is_factual, trigger_lemma
 from kg.extraction.mentions import Mentions, Sentence, unique
@@ -76,6 +77,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
         title_chars: how many leading characters of ``doc`` are the title and the break after it.
     """
     reader = _SentenceReader(doc, mentions, lexicon, gazetteer)
+    areas = AdminAreas.of(gazetteer)
     triggers_by_sent: dict[int, list[Span]] = {}
     for span in [*doc.spans["triggers"], *_instrument_killings(doc, lexicon)]:
         triggers_by_sent.setdefault(sentence_of(span).start, []).append(span)
@@ -87,7 +89,7 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             continue
         events = [e for t in sorted(triggers_by_sent.get(sent.start, []), key=lambda s: s.start)
                   if (e := reader.event(t, sent, sentence))]
-        events = _one_per_type(events, lexicon.sides)
+        events = _one_per_type(events, lexicon.sides, areas)
         if before is not None and (date := _date_of_sentence(before)) is not None:
             # "Sarin was used in Ghouta in 2013. The US accused Damascus of that attack": the attack of 2013, there
             there = reader.roles.places.sentence_place(before, 0)
@@ -443,13 +445,14 @@ def _counted_verb(sent: Span) -> Token | None:
         next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() not in SPEECH_VERBS), None)
 
 
-def _one_per_type(events: list[EventMention], sides: Callable[[Iterable[str]], set[str]]) -> list[EventMention]:
+def _one_per_type(events: list[EventMention], sides: Callable[[Iterable[str]], set[str]],
+                  areas: AdminAreas) -> list[EventMention]:
     """Several triggers of one type and place in one sentence tell one event: keep the best-argued one."""
     def score(e: EventMention) -> int:
         return len(e.agents) + len(e.targets) + len(e.participants) + (e.date_text is not None)
 
     def key(e: EventMention) -> tuple[str, str | None]:  # a city and the governorate of its name are one place
-        return e.type, e.place.replace("/gov/", "/") if e.place else None
+        return e.type, areas.node(e.place) if e.place else None
 
     best: dict[tuple[str, str | None], EventMention] = {}
     for event in events:

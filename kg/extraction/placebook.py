@@ -73,8 +73,8 @@ class PlaceBook:
         >>> book.node("place/sy/gov/idlib"), book.node("place/sy/idlib"), book.node("place/sy/gov/rif-dimashq")
         (('place/sy/idlib', 'governorate'), ('place/sy/idlib', None), ('place/sy/gov/rif-dimashq', None))
         """
-        seat = self.areas.seat(ref.split("/", 1)[1]) if ref.startswith("place/") else None
-        return (f"place/{seat}", "governorate") if seat else (ref, None)
+        node = self.areas.node(ref)
+        return (node, "governorate") if node != ref else (ref, None)
 
     def as_told(self, ref: str, precision: str | None) -> str:
         """The place a telling gave, from its node and precision (the inverse of :meth:`node`).

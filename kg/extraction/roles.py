@@ -23,6 +23,7 @@ from kg.extraction.syntax import antecedent, fought, inherited_subject, noun_cor
 from kg.extraction.where import PlaceReader
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
+from kg.nlp import misread_gerund
 
 
 
@@ -141,8 +142,8 @@ class RoleReader:
             (found.participants if object_is == "participant" else found.agents).extend(before)
         if not found.targets and root.pos_ == "VERB" and object_is == "target":
             found.targets += _actor_just_after(trigger, self.mentions)
-        if root.dep_ == "aux" and root.tag_ == "VBG" and root.pos_ == "AUX":  # "Regime shelling killed three": the
-            for subject in (c for c in root.head.children if c.dep_ == "nsubj"):  # noun was read as the verb's aux
+        if root.dep_ == "aux" and misread_gerund(root):  # "Regime shelling killed three": the noun read as an aux
+            for subject in (c for c in root.head.children if c.dep_ == "nsubj"):
                 take(noun_core(subject), agent_role)
         killer = stand.head if stand.dep_ in {"nsubj", "aux"} else None
         if stand.dep_ == "pobj" and stand.head.lower_ in {"in", "during"} and stand.head.head.pos_ == "VERB":
