@@ -79,7 +79,8 @@ class EventClaim:
     targets: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
-    casualties: tuple[CasualtyFigures, ...] = ()
+    casualties: tuple[CasualtyFigures, ...] = ()  # the article's toll for it
+    other_casualties: tuple[CasualtyFigures, ...] = ()  # the other counts it gives (another source's, a part)
     claimed_by: tuple[str, ...] = ()  # who claimed responsibility for it
     accused_by: tuple[str, ...] = ()  # who accuses its agents of it
     date_text: str | None = None  # the words the date was read from ("on Monday")
@@ -265,6 +266,7 @@ def _claim(event: ArticleEvent, places: PlaceBook) -> EventClaim:
     place, precision = places.node(event.place) if event.place else (None, None)
     return EventClaim(type=event.type, date=event.date, place=place, agents=event.agents, targets=event.targets,
                       participants=event.participants, evidence=evidence, casualties=merged_figures(event.figures),
+                      other_casualties=merged_figures(event.other_figures),
                       claimed_by=event.claimed_by, accused_by=event.accused_by, date_text=event.date_text,
                       changes_hands=event.changes_hands, place_precision=precision)
 
@@ -284,7 +286,7 @@ def article_record(article: Article, doc: Doc, digest: str | None = None, *, lex
     events = tuple(_claim(e, entities.places) for e in reading.events)
     control = tuple(_control(c, article, entities.places) for c in reading.control)
     entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by,
-                                                 *e.accused_by, e.place, *(f.reported_by for f in e.casualties)) if r)
+                                                 *e.accused_by, e.place, *(f.reported_by for f in e.casualties + e.other_casualties)) if r)
     entities.ensure(r for c in control for r in (c.place, c.actor))
     return ArticleRecord(article=article, content_hash=digest or content_hash(article.text),
                          entities=tuple(entities.entities.values()), aliases=tuple(entities.aliases), events=events,

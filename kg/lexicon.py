@@ -107,6 +107,7 @@ class Lexicon:
     demonyms: frozenset[str]  # words for peoples and faiths, never part of a described place's name
     same_time: frozenset[str]  # "also", "meanwhile": the sentence goes on about the time told before
     another_event: frozenset[str]  # "separate", "meanwhile": the sentence tells another event than the one before
+    toll_update: frozenset[str]  # "rose", "climbed": "the death toll rose to 40" updates the toll told before
     allegiance: frozenset[str]  # "loyal to Damascus", "backed by Moscow": a capital after one stands for its state
     agencies: frozenset[str]  # "AFP", "Reuters": a place named right before one is a dateline
     toll_verbs: frozenset[str]  # "kill", "leave": their subject (or the clause of their participle) took the toll
@@ -171,6 +172,7 @@ class Lexicon:
             demonyms=frozenset(words["names"]["demonyms"]), same_time=frozenset(words["discourse"]["same_time"]),
             allegiance=frozenset(words["names"]["allegiance"]),
             another_event=frozenset(words["discourse"]["another_event"]),
+            toll_update=frozenset(words["discourse"]["toll_update"]),
             agencies=frozenset(words["discourse"]["agencies"]),
             killing_verbs=frozenset(attack["killing_verbs"]), toll_verbs=frozenset(attack["toll_verbs"]),
             death_verbs=frozenset(attack["death_verbs"]),

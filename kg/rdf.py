@@ -114,10 +114,11 @@ def _evidence_quads(claim: NamedNode, article: NamedNode, article_id: str, ev: E
 
 
 def _casualty_quads(claim: NamedNode, n: int, article: NamedNode, article_id: str, figures: CasualtyFigures,
-                    g: NamedNode) -> list[Quad]:
-    digest = hashlib.sha1(f"{n}|{figures.killed}|{figures.civilians}|{figures.injured}".encode()).hexdigest()[:12]
+                    g: NamedNode, *, other: bool = False) -> list[Quad]:
+    kind = "other|" if other else ""
+    digest = hashlib.sha1(f"{n}|{kind}{figures.killed}|{figures.civilians}|{figures.injured}".encode()).hexdigest()[:12]
     report = mint_iri("casualties", f"{article_id}/{digest}")
-    out = [Quad(claim, CKG.saysCasualties, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
+    out = [Quad(claim, CKG.saysOtherCasualties if other else CKG.saysCasualties, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
            Quad(report, PROV.wasDerivedFrom, article, g), Quad(report, CKG.qualifier, Literal(figures.qualifier), g)]
     for prop, value in ((CKG.killed, figures.killed), (CKG.civiliansKilled, figures.civilians),
                         (CKG.injured, figures.injured)):
@@ -151,6 +152,8 @@ def claim_quads(event: EventClaim, n: int, article: NamedNode, article_id: str, 
         out += _evidence_quads(node, article, article_id, ev, g)
     for figures in event.casualties:
         out += _casualty_quads(node, n, article, article_id, figures, g)
+    for figures in event.other_casualties:
+        out += _casualty_quads(node, n, article, article_id, figures, g, other=True)
     return out
 
 
@@ -234,7 +237,7 @@ def canonical_event_quads(event: CanonicalEvent) -> list[Quad]:
     for prop, refs in ((CKG.agent, roles.agents), (CKG.target, roles.targets), (CKG.participant, roles.participants),
                        (CKG.claimedBy, roles.claimed_by), (CKG.accusedBy, roles.accused_by),
                        (CKG.reportedIn, event.articles), (CKG.evidence, event.evidence),
-                       (CKG.casualties, event.figures)):
+                       (CKG.casualties, event.figures), (CKG.otherCasualties, event.other_figures)):
         out += [Quad(node, prop, ref_iri(r), g) for r in refs]
     out += [Quad(ref_iri(c), CKG.resolvedTo, node, g) for c in event.claims]
     out += [Quad(ref_iri(report), CKG.reportedBy, ref_iri(source), g) for report, source in event.sources]

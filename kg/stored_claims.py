@@ -70,7 +70,9 @@ def event_and_entity_claims(store: Backend) -> tuple[list[Claim], list[EntityCla
         props = _props(store, node, graph)
         published, outlet = article(graph)
         refs = {p: tuple(sorted(r for o in props.get(p, ()) if (r := ref_of(term_value(o))))) for p in _CLAIM_ROLES}
-        figures = tuple(_figures(store, report, graph) for report in sorted(props.get(CKG.saysCasualties, ()), key=str))
+        figures = tuple(_figures(store, report, graph, other=prop == CKG.saysOtherCasualties)
+                        for prop in (CKG.saysCasualties, CKG.saysOtherCasualties)
+                        for report in sorted(props.get(prop, ()), key=str))
         date = props.get(CKG.saysDate)
         place = props.get(CKG.saysPlace)
         precision = props.get(CKG.saysPlacePrecision)
@@ -116,7 +118,7 @@ def _props(store: Backend, node: _Node, graph: _Node) -> dict[ox.NamedNode, list
         out.setdefault(quad.predicate, []).append(quad.object)
     return out
 
-def _figures(store: Backend, report: _Object, graph: _Node) -> FigureReport:
+def _figures(store: Backend, report: _Object, graph: _Node, *, other: bool = False) -> FigureReport:
     props = _props(store, report, graph)  # type: ignore[arg-type]
 
     def number(prop: ox.NamedNode) -> int | None:
@@ -126,7 +128,8 @@ def _figures(store: Backend, report: _Object, graph: _Node) -> FigureReport:
     qualifier = props.get(CKG.qualifier)
     source = props.get(CKG.saysReportedBy)
     return FigureReport(_ref(report), number(CKG.killed), number(CKG.civiliansKilled), number(CKG.injured),
-                        term_value(qualifier[0]) if qualifier else "exact", _ref(source[0]) if source else None)
+                        term_value(qualifier[0]) if qualifier else "exact", _ref(source[0]) if source else None,
+                        other)
 
 def entity_names(store: Backend) -> tuple[dict[str, str], dict[str, set[str]]]:
     """(ref -> label, ref -> every name) of the reference entities (the entities graph)."""

@@ -60,12 +60,12 @@ CKG = _Namespace(CKG_NS, " ".join(EVENT_TYPES) + """
     Event Actor Person Organisation State ArmedGroup Government InternationalOrganisation Coalition Monitor
     Place Country Governorate City Neighbourhood Area Site
     Article Mention CasualtyReport
-    agent target participant place date reportedIn evidence casualties killed civiliansKilled injured
+    agent target participant place date reportedIn evidence casualties otherCasualties killed civiliansKilled injured
     qualifier reportedBy affiliation locatedIn text startOffset endOffset inArticle inTitle claimedBy accusedBy
     contentHash
     sourceOutlet
     EventClaim EntityClaim saysType saysDate saysDateText saysPlace saysPlacePrecision saysAgent saysTarget saysParticipant
-    saysClaimedBy saysAccusedBy saysCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
+    saysClaimedBy saysAccusedBy saysCasualties saysOtherCasualties saysReportedBy readFrom saysKey saysName saysAlias saysClass saysContainer saysAffiliation
     resolvedTo killedLow killedBest killedHigh confidence dateConfidence placeConfidence placePrecision articleCount outletCount
     Override action first second
     ControlClaim ControlPeriod saysController saysSince controlledPlace controller start end startDay endDay

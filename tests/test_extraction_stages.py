@@ -740,21 +740,47 @@ def test_one_event_told_over_two_sentences(nlp, text, expected):
 @pytest.mark.model
 @pytest.mark.parametrize(("text", "expected"), [
     # an undated telling of another toll at a place of the dated event tells more of it: another source, a part
+    # (the article's toll is the one it leads with; the other count stands beside it)
     *both("Air strikes killed 26 people in Idlib province on Tuesday, a monitor said. The Idlib Media Center said a "
           "hospital in the town of Saraqib was hit in the raid and that six people had been killed.",
-          [("AirStrike", "place/sy/saraqib", "2019-03-05", [26, 6])], id="another-sources-count"),
+          [("AirStrike", "place/sy/saraqib", "2019-03-05", [26], [6])], id="another-sources-count"),
     *both("Air strikes killed 26 people in Idlib province on Tuesday, a monitor said. A spokesman at the hospital in "
           "Kafr Takharim said an air strike hit its courtyard, killing 14 people.",
-          [("AirStrike", "place/sy/kafr-takharim", "2019-03-05", [26, 14])], id="a-part-of-the-toll"),
+          [("AirStrike", "place/sy/kafr-takharim", "2019-03-05", [26], [14])], id="a-part-of-the-toll"),
     # unless it says it is of another
     *both("Air strikes killed 26 people in Idlib province on Tuesday, a monitor said. In a separate raid, an air "
           "strike on a hospital in the town of Saraqib killed six people.",
-          [("AirStrike", "place/sy/idlib", "2019-03-05", [26]), ("AirStrike", "place/sy/saraqib", None, [6])],
+          [("AirStrike", "place/sy/idlib", "2019-03-05", [26], []), ("AirStrike", "place/sy/saraqib", None, [6], [])],
           id="a-separate-raid"),
 ])
 def test_an_undated_telling_with_another_toll_tells_more_of_the_dated_event(nlp, text, expected):
     rec = record(nlp, text)
-    assert [(*row, [c.killed for c in e.casualties]) for row, e in zip(summary(rec), rec.events)] == expected
+    assert [(*row, [c.killed for c in e.casualties], [c.killed for c in e.other_casualties])
+            for row, e in zip(summary(rec), rec.events)] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "toll", "other"), [
+    # the article's toll is the count it leads with; another source's count stands beside it
+    *both("Air strikes killed 35 people in the town of Ariha on Monday, a civil defence official said. The Syrian "
+          "Observatory for Human Rights said the strikes killed at least 12 people.",
+          [(35, None, "actor/syrian-civil-defence")], [(12, None, "actor/sohr")], id="another-source"),
+    # unless a later count updates it
+    *both("A car bomb killed 20 people in Azaz on Monday, a monitor said. The death toll later rose to 35, the monitor "
+          "said.", [(35, None, None)], [(20, None, None)], id="an-updated-toll"),
+    # a count of the area around a place is not the toll of the attack told at a place in it (children are civilians)
+    *both("At least seven children were killed in regime shelling outside Damascus on Tuesday, activists said. The "
+          "Observatory said at least five children were killed when a shell landed at the gate of a school in "
+          "Jisreen, a town in Eastern Ghouta.", [(5, 5, "actor/sohr")], [(7, 7, "actor/sohr")], id="the-area-around"),
+    # a breakdown of the toll gives it its civilians ("another 10 bodies" counts no other event)
+    *both("IS militants killed more than 50 people in an attack on two villages in Hama province on Thursday. The "
+          "Observatory said the attack killed 15 civilians and 27 fighters, with another 10 bodies yet to be "
+          "identified.", [(50, 15, "actor/sohr")], [(42, 15, "actor/sohr")], id="a-breakdown"),
+])
+def test_an_articles_toll_is_the_count_it_leads_with_and_its_other_counts_stand_beside_it(nlp, text, toll, other):
+    [event] = record(nlp, text).events
+    assert [(f.killed, f.civilians, f.reported_by) for f in event.casualties] == toll
+    assert [(f.killed, f.civilians, f.reported_by) for f in event.other_casualties] == other
 
 
 @pytest.mark.model
@@ -781,7 +807,8 @@ def test_a_killing_participle_gives_its_toll_to_the_clause_it_follows(nlp, text)
     "Rebels fired 70 rockets at the town of Harasta on Monday, killing seven people. One rocket hit a school in "
     "Harasta, killing two children.", id="a-barrage-and-one-rocket"))
 def test_a_count_of_munitions_is_one_barrage_not_several_events(nlp, text):
-    assert [[c.killed for c in e.casualties] for e in record(nlp, text).events] == [[7, 2]]
+    assert [([c.killed for c in e.casualties], [c.killed for c in e.other_casualties])
+            for e in record(nlp, text).events] == [([7], [2])]
 
 
 @pytest.mark.model
@@ -1002,7 +1029,7 @@ def test_a_province_total_and_a_village_toll_stay_two_events():
 def test_two_close_counts_of_one_attacks_dead_at_a_city_and_its_village_are_one_event():
     events = assemble([_telling(S1, "place/sy/gov/idlib", killed=20), _telling(S2, BABULIN.ref, killed=22)],
                       PlaceBook(GAZETTEER, {BABULIN.ref: BABULIN}), published=PUBLISHED)
-    assert [sorted(f.killed for f in e.figures) for e in events] == [[20, 22]]
+    assert [([f.killed for f in e.figures], [f.killed for f in e.other_figures]) for e in events] == [([20], [22])]
 
 
 def test_tellings_on_different_days_stay_apart():

@@ -410,6 +410,22 @@ def test_casualty_figures_one_row_per_report_disagreeing_first(tiny: GraphStore)
     assert [r["killed"] for r in rows(tiny, "casualty_figures", event="Execution in Palmyra")] == [1]
 
 
+def test_an_articles_other_counts_stand_beside_its_toll_and_leave_the_reconciled_tolls_alone() -> None:
+    raqqa = Entity("place", "sy/raqqa", "Raqqa", ("City",))
+    sohr = Entity("actor", "sohr", "Syrian Observatory for Human Rights", ("Monitor",))
+    claim = EventClaim("Bombing", DateValue(2016, 10, 3), raqqa.ref, evidence=(Evidence("A bomb hit Raqqa.", 0, 17),),
+                       casualties=(CasualtyFigures(killed=32),),
+                       other_casualties=(CasualtyFigures(killed=31, reported_by=sohr.ref),))
+    store = GraphStore.open(None)
+    store.replace_graph(*article_quads(ArticleRecord(
+        Article("w1", "A bomb hit Raqqa.", published=dt.date(2016, 10, 3)), "1", (raqqa, sohr), events=(claim,))))
+    resolve_store(store)
+    figures = rows(store, "casualty_figures")  # the reconciled tolls (low, best, high) are of the tolls alone
+    assert [(r["count"], r["killed"], r["reported_by"], r["reports"], r["figures"], r["low"], r["best"], r["high"])
+            for r in figures] == [("toll", 32, None, 1, 1, 32, 32, 32),
+                                  ("other", 31, "Syrian Observatory for Human Rights", 1, 1, 32, 32, 32)]
+
+
 def test_shared_events_count_hostile_and_diplomatic_pairs(tiny: GraphStore) -> None:
     pairs = {(r["actor_a"], r["actor_b"]): (r["shared"], r["hostile"], r["diplomatic"])
              for r in rows(tiny, "shared_events")}

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field, replace
 
 from kg.dates import DateValue, resolve
 from kg.extraction.events import ATTACK_TYPES, EventMention, FiguresMention
-from kg.extraction.figures import Figures
+from kg.extraction.figures import Figures, parse_number
 from kg.extraction.mentions import EntityMention, Sentence, unique
 from kg.extraction.placebook import PlaceBook
-from kg.extraction.tolls import ToldFigures, close, event_tolls
+from kg.extraction.tolls import ToldFigures, article_toll, close
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 
@@ -49,7 +49,8 @@ class ArticleEvent:
     targets: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     evidence: tuple[Sentence, ...] = ()
-    figures: tuple[Figures, ...] = ()
+    figures: tuple[Figures, ...] = ()  # the article's toll for it (:func:`.tolls.article_toll`)
+    other_figures: tuple[Figures, ...] = ()  # the other counts it gives: another source's, a part, an area's
     claimed_by: tuple[str, ...] = ()
     accused_by: tuple[str, ...] = ()
     date_text: str | None = None
@@ -94,10 +95,13 @@ class _Group:
             return self.figures
         return [f for f in self.figures if f in parts or f.killed is None or f.killed <= smallest]
 
-    def tolls(self) -> list[Figures]:
-        """Its own figures, less those of tellings that said they told another event (:func:`.tolls.event_tolls`)."""
+    def tolls(self, places: PlaceBook) -> tuple[list[Figures], list[Figures]]:
+        """(the article's toll, its other counts) of its own figures, less those of tellings that said they told
+        another event (:func:`.tolls.article_toll`); a count told alone of a place that holds the event's is of the
+        area around it."""
         own = self.own_figures()
-        return event_tolls([t for t in self.told if t.figures in own])
+        return article_toll([replace(t, around=True) if t.place and self.place and places.deeper(self.place, t.place)
+                             else t for t in self.told if t.figures in own])
 
 
 def assemble(mentions: Iterable[EventMention | FiguresMention], places: PlaceBook, *, published: dt.date | None,
@@ -174,7 +178,7 @@ class _Assembly:
                     and _vague(group.place, self.places, self.focus):
                 group.place = self.focus  # told without a place below the country, in an article about one place
         groups = self._merged(groups)
-        return [_event(g, self.sides) for g in groups if _worth_keeping(g, self.places, self.sides)]
+        return [_event(g, self.sides, self.places) for g in groups if _worth_keeping(g, self.places, self.sides)]
 
     def _goes_on(self, mention: EventMention, previous: EventMention) -> bool:
         """Whether a telling goes on from the one just before, at the same place ("six were also killed there")."""
@@ -296,8 +300,17 @@ class _Assembly:
         """The figures a telling gives, as it gave them."""
         if not mention.figures:
             return []
-        another = _says_another([mention.sentence], self.lexicon.another_event)
-        return [ToldFigures(mention.figures, another, mention.several)]
+        sentence = mention.sentence
+        another = _another_count(sentence, mention.figures, self.lexicon.another_event)
+        near = isinstance(mention, EventMention) and mention.near
+        alone = mention.place if isinstance(mention, FiguresMention) else None
+        return [ToldFigures(mention.figures, another, mention.several, at=(0 if sentence.in_title else 1, sentence.start),
+                            around=near, update=self._updates(sentence), place=alone)]
+
+    def _updates(self, sentence: Sentence) -> bool:
+        """Whether a sentence updates the toll told before ("the death toll later rose to 35")."""
+        words = {w.strip(".,;:\"'").lower() for w in sentence.text.split()}
+        return "toll" in words and bool(words & self.lexicon.toll_update)
 
     def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> bool:
         """Figures told apart from their event: to the last event with agreeing figures and place.
@@ -307,6 +320,7 @@ class _Assembly:
         """
         figures = mention.figures
         date = self._date_of(mention)
+        update = self._updates(mention.sentence)
         for group in reversed(groups):
             if date is not None and group.date is not None and not date.compatible(group.date):
                 continue  # "On Sunday 11 were killed", after Tuesday's attack: not its dead
@@ -314,8 +328,8 @@ class _Assembly:
             totals = group.totals()
             bare = not group.figures and group is groups[-1] and group.type in ATTACK_TYPES[:5] and not (
                 mention.place and group.place and self.places.deeper(group.place, mention.place))  # not an area's toll
-            if place_ok and (bare or group.figures and all(f.killed in (None, figures.killed) or figures.killed is None
-                                                            or f in totals for f in group.figures)):
+            if place_ok and (bare or group.figures and (update or all(
+                    f.killed in (None, figures.killed) or figures.killed is None or f in totals for f in group.figures))):
                 only_totals = bool(group.figures) and all(f in totals for f in group.figures)
                 if mention.place and (group.place is None or only_totals and self.places.deeper(mention.place,
                                                                                                group.place)):
@@ -390,6 +404,26 @@ def _says_another(sentences: Sequence[Sentence], another_event: frozenset[str] |
     return any({w.strip(".,;:\"'").lower() for w in s.text.split()} & another_event for s in sentences)
 
 
+def _another_count(sentence: Sentence, figures: Figures, another_event: frozenset[str] | set[str]) -> bool:
+    """Whether a telling's figures are another event's (:func:`_says_another`): not when the word only counts
+    something else ("killed 15 civilians and 27 fighters, with another 10 bodies yet to be identified").
+
+    >>> words = {"another", "separate"}
+    >>> _another_count(Sentence("Shelling killed another three people.", 0, 37), Figures(killed=3), words)
+    True
+    >>> _another_count(Sentence("It killed 42, with another 10 bodies found.", 0, 43), Figures(killed=42), words)
+    False
+    """
+    words = [w.strip(".,;:\"'").lower() for w in sentence.text.split()]
+    for i, word in enumerate(words):
+        if word not in another_event:
+            continue
+        count = parse_number(words[i + 1]) if i + 1 < len(words) else None
+        if count is None or figures.killed is None or count == figures.killed:
+            return True
+    return False
+
+
 def _vague(place: str | None, places: PlaceBook, focus: str | None) -> bool:
     """Whether ``place`` says less than the article's ``focus``: none, or a country that holds the focus."""
     if place is None:
@@ -427,15 +461,16 @@ def _date_from_main_clause(groups: list[_Group]) -> None:
                     break
 
 
-def _event(group: _Group, sides: Callable[[Iterable[str]], set[str]]) -> ArticleEvent:
+def _event(group: _Group, sides: Callable[[Iterable[str]], set[str]], places: PlaceBook) -> ArticleEvent:
     """The event a group tells, its targets less the agents' own side."""
     evidence = tuple(dict.fromkeys(m.sentence for m in group.mentions))
     targets = [t for t in group.targets if sides([t]) - sides(group.agents)]
     date_text = next((m.date_text for m in group.mentions if m.date_text), None)
     changes = group.type in {"Capture", "Surrender"} and not any(m.takes_other for m in group.mentions) \
         and all(not m.taken or group.place in m.taken for m in group.mentions)  # the place itself was taken
+    toll, other = group.tolls(places)
     return ArticleEvent(group.type, group.place, group.date, tuple(group.agents), tuple(targets),
-                        tuple(group.participants), evidence, tuple(group.tolls()), tuple(group.claimed_by),
+                        tuple(group.participants), evidence, tuple(toll), tuple(other), tuple(group.claimed_by),
                         tuple(group.accused_by), date_text, changes)
 
 

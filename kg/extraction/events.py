@@ -368,9 +368,9 @@ def told_as_several(root: Token, lexicon: Lexicon) -> bool:
             return True
         if child.dep_ == "prep" and child.lower_ in lexicon.several_words:
             return True  # "strikes across Idlib province": all the strikes of an area
-        if child.dep_ == "prep" and child.lower_ in {"on", "against"} and any(
+        if child.dep_ == "prep" and child.lower_ in {"on", "against"} and root.tag_ in {"NNS", "NNPS"} and any(
                 c.dep_ == "pobj" and _counted(c) for c in child.children):
-            return True  # "strikes on two hospitals": one at each
+            return True  # "strikes on two hospitals": one at each (but "an attack on two villages" is one)
     return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in lexicon.several_words
 
 

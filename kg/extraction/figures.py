@@ -84,8 +84,11 @@ _PATTERNS_KILLED = [
     re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
     re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
     re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
+    re.compile(r"\bdeaths?\s+of\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")", re.I),
     re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?martyrs\b", re.I),  # "6 Lebanese martyrs"
 ]
+_CIVILIAN_DEAD = re.compile(r"\s*(?:\w+\s+)?(?:civilians|children|schoolchildren|pupils|babies|infants)\b", re.I)
+"""The noun of a count of dead who were all civilians (children are: "at least five Syrian children were killed")."""
 _PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
                                 r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
                                 r"(?P<n2>" + NUMBER +
@@ -108,7 +111,7 @@ _PATTERN_INJURED = [
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
 ]
 _ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "dozen", "dozens", "hundred", "hundreds"]) + r")\b", re.I)
-_FIGURE_WORD = re.compile(r"kill|dead|died|martyr|slain|lost their lives|perished|executed|beheaded|claimed the lives"
+_FIGURE_WORD = re.compile(r"kill|dead|death|died|martyr|slain|lost their lives|perished|executed|beheaded|claimed the lives"
                           r"|left|leaving|death toll|civilians|wound|injur|hurt", re.I)
 """A word every figure pattern below needs (its death word, "civilians", or its injury word): a sentence
 without one gives no figures, and is not searched for them."""
@@ -133,6 +136,10 @@ def figures_in(text: str) -> Figures | None:
     6
     >>> figures_in("6 Lebanese martyrs and 22 injured were claimed in a terrorist bombing").killed
     6
+    >>> figures_in("at least five Syrian children were killed").civilians  # children are civilians
+    5
+    >>> figures_in("The Observatory documented the death of 19 civilians, among them four children").civilians
+    19
     >>> figures_in("four medical staff from a dispensary in Maarzita were also killed").killed
     4
     >>> figures_in("At Least 48 Killed and Injured in Mortar Attacks") is None  # the dead and the hurt together
@@ -150,8 +157,8 @@ def figures_in(text: str) -> Figures | None:
         m = pattern.search(text)
         if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
             killed, qualifier = n, QUALIFIERS.get((m.group("q") or "").lower(), "exact") if "q" in m.groupdict() else "exact"
-            if re.match(r"\s*civilians\b", text[m.end("n"):], re.I):
-                civilians = n  # "23 civilians - including nine children - dead": the dead were civilians
+            if _CIVILIAN_DEAD.match(text, m.end("n")):
+                civilians = n  # "23 civilians - including nine children - dead", "five children were killed"
             break
     m = _PATTERN_CIVILIANS.search(text)
     if m and civilians is None:

@@ -12,11 +12,16 @@ The last are another event's, and are not this event's figures.
 [(19, None), (6, None), (None, 5)]
 >>> [f.killed for f in event_tolls([ToldFigures(Figures(killed=9), another=True)])]
 [9]
+
+Of the counts that stay, the article's own toll is the one it leads with
+(:func:`article_toll`); the others stand beside it as the other counts it
+gives: another source's ("the Observatory gave a slightly lower toll of 31"),
+a part ("14 of them at the hospital"), a wider area's.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extraction.figures import Figures
 
@@ -33,6 +38,12 @@ class ToldFigures:
     figures: Figures
     another: bool = False  # "separate strikes killed 12", "a further nine were killed elsewhere"
     several: bool = False  # a total of several events: "six killed in three explosions", "among 19 killed"
+    at: tuple[int, int] = (0, 0)  # where the article told it: (0 in the title, else 1; its sentence's first character)
+    around: bool = False  # told of the area around the event's place: "killed in shelling outside Damascus", or
+    # a count alone of the province ("17 were killed in Homs province") beside a strike on one neighbourhood
+    place: str | None = None  # the place a count told alone (no event in its sentence) names
+
+    update: bool = False  # a toll told as updated ("the death toll rose to 40")
 
 
 def close(a: int, b: int) -> bool:
@@ -55,3 +66,40 @@ def event_tolls(told: Sequence[ToldFigures]) -> list[Figures]:
     if not any(t.figures.killed is not None and not t.another for t in told):
         return [t.figures for t in told]
     return [t.figures for t in told if not (t.another and t.figures.killed is not None)]
+
+
+def article_toll(told: Sequence[ToldFigures]) -> tuple[list[Figures], list[Figures]]:
+    """(the article's own toll, the other counts it gives) of the figures ``told`` for one event.
+
+    The toll is the death toll the article leads with, with the figures that agree with it (the civilians among
+    the dead, the injured): of the counts :func:`event_tolls` keeps, the first told, unless a later one updates it
+    ("the death toll rose to 40"); a count of the area around its place or a total of several events leads only
+    when no other is told. A later breakdown of the toll ("15 civilians and 27 fighters" of "more than 50 killed")
+    gives its civilians when the toll does not. Every other count is kept apart, as the other counts.
+
+    >>> toll, other = article_toll([ToldFigures(Figures(killed=35), at=(0, 0)), ToldFigures(Figures(injured=20), at=(1, 40)),
+    ...                             ToldFigures(Figures(killed=12), at=(1, 90))])
+    >>> [(f.killed, f.injured) for f in toll], [f.killed for f in other]
+    ([(35, None), (None, 20)], [12])
+    >>> toll, other = article_toll([ToldFigures(Figures(killed=7), at=(0, 0), around=True), ToldFigures(Figures(killed=5), at=(1, 80))])
+    >>> [f.killed for f in toll], [f.killed for f in other]
+    ([5], [7])
+    >>> toll, other = article_toll([ToldFigures(Figures(killed=50), at=(0, 0)),
+    ...                             ToldFigures(Figures(killed=42, civilians=15), at=(1, 60))])
+    >>> [(f.killed, f.civilians) for f in toll], [f.killed for f in other]
+    ([(50, 15)], [42])
+    """
+    kept = [t for t in told if t.figures in event_tolls(told)]
+    counts = [t for t in kept if t.figures.killed is not None]
+    if not counts:
+        return [t.figures for t in sorted(kept, key=lambda t: t.at)], []
+    lead = min(counts, key=lambda t: (t.several, t.around, not t.update, t.at if not t.update else (-t.at[0], -t.at[1])))
+    killed = lead.figures.killed
+    toll = [t.figures for t in sorted(kept, key=lambda t: t.at) if t.figures.killed in (None, killed)]
+    other = [t.figures for t in sorted(kept, key=lambda t: t.at) if t.figures.killed not in (None, killed)]
+    if killed is not None and all(f.civilians is None for f in toll):
+        breakdown = next((f for f in other if f.civilians is not None and f.killed is not None
+                          and f.civilians < f.killed <= killed), None)
+        if breakdown is not None:
+            toll[toll.index(lead.figures)] = replace(lead.figures, civilians=breakdown.civilians)
+    return toll, other

@@ -27,10 +27,12 @@ compared as told, the province; its event keeps the precision. Two claims of one
 article are never one event: the article's reader has already joined its
 tellings.
 
-*Figures.* Every article's figures stay as they are; beside them each event
-gets killed_low, killed_best and killed_high: the smallest figure any article
-gives, the median of the articles' own highest figures (the lower middle one
-of an even count), and the largest.
+*Figures.* Every article's figures stay as they are, its toll for the event
+(``ckg:casualties``) apart from the other counts it gives (``ckg:otherCasualties``:
+another source's, a part); beside them each event gets killed_low, killed_best
+and killed_high from the articles' tolls: the smallest any article gives, the
+median of the articles' own highest (the lower middle one of an even count),
+and the largest.
 
 *Confidence.* An event told by ``n`` distinct outlets (an article with no
 outlet named counts as one) has confidence ``1 - 0.5 ** n``; its date and place

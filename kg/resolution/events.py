@@ -211,13 +211,13 @@ def _reconciled(claims: Sequence[Claim]) -> tuple[int, int, int] | None:
     ...              Claim("c3", "a3", "AirStrike", figures=(FigureReport("r3", killed=63),))])
     (63, 63, 95)
     """
-    every = [f.killed for c in claims for f in c.figures if f.killed is not None]
+    every = [f.killed for c in claims for f in c.figures if f.killed is not None and not f.other]
     if not every:
         return None
     per_article: dict[str, int] = {}
     for c in claims:
         for f in c.figures:
-            if f.killed is not None:
+            if f.killed is not None and not f.other:
                 per_article[c.article] = max(per_article.get(c.article, 0), f.killed)
     ranked = sorted(per_article.values())
     return min(every), ranked[(len(ranked) - 1) // 2], max(every)
@@ -286,7 +286,8 @@ def event_of(claims: list[Claim], book: PlaceBook, names: dict[str, str],
         key=_key(first, date, place, lead), type=first.type, label=label,
         claims=tuple(sorted(c.ref for c in claims)), date=date, place=node, place_precision=precision,
         roles=reconciled_roles(claims, lexicon), articles=tuple(articles),
-        evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures) for c in claims),
+        evidence=_union(c.evidence for c in claims), figures=_union((f.ref for f in c.figures if not f.other) for c in claims),
+        other_figures=_union((f.ref for f in c.figures if f.other) for c in claims),
         sources=tuple(sorted({(f.ref, f.reported_by) for c in claims for f in c.figures if f.reported_by})),
         killed=_reconciled(claims), confidence=round(1 - 0.5 ** outlets, 3),
         date_confidence=round(sum(date.compatible(d) for d in dated) / len(dated), 3) if date else None,

@@ -22,6 +22,7 @@ class FigureReport:
     injured: int | None = None
     qualifier: str = "exact"
     reported_by: str | None = None  # the actor or person the article says gave them
+    other: bool = False  # one of the other counts the article gives beside its toll (another source's, a part)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class CanonicalEvent:
     roles: Roles = Roles()
     articles: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
-    figures: tuple[str, ...] = ()  # figure report refs
+    figures: tuple[str, ...] = ()  # figure report refs: each article's toll
+    other_figures: tuple[str, ...] = ()  # figure report refs: the other counts articles give
     sources: tuple[tuple[str, str], ...] = ()  # (figure report ref, who gave the figures)
     killed: tuple[int, int, int] | None = None  # low, best, high
     confidence: float = 0.5
