@@ -304,8 +304,9 @@ class _Assembly:
         another = _another_count(sentence, mention.figures, self.lexicon.another_event)
         near = isinstance(mention, EventMention) and mention.near
         alone = mention.place if isinstance(mention, FiguresMention) else None
-        return [ToldFigures(mention.figures, another, mention.several, at=(0 if sentence.in_title else 1, sentence.start),
-                            around=near, update=self._updates(sentence), place=alone)]
+        at = (0 if sentence.in_title else 1, sentence.start)
+        return [ToldFigures(mention.figures, another, mention.several, at=at, around=near,
+                            update=self._updates(sentence), place=alone)]
 
     def _updates(self, sentence: Sentence) -> bool:
         """Whether a sentence updates the toll told before ("the death toll later rose to 35")."""
@@ -328,8 +329,9 @@ class _Assembly:
             totals = group.totals()
             bare = not group.figures and group is groups[-1] and group.type in ATTACK_TYPES[:5] and not (
                 mention.place and group.place and self.places.deeper(group.place, mention.place))  # not an area's toll
-            if place_ok and (bare or group.figures and (update or all(
-                    f.killed in (None, figures.killed) or figures.killed is None or f in totals for f in group.figures))):
+            agree = all(f.killed in (None, figures.killed) or figures.killed is None or f in totals
+                        for f in group.figures)
+            if place_ok and (bare or group.figures and (update or agree)):
                 only_totals = bool(group.figures) and all(f in totals for f in group.figures)
                 if mention.place and (group.place is None or only_totals and self.places.deeper(mention.place,
                                                                                                group.place)):

@@ -42,7 +42,6 @@ class ToldFigures:
     around: bool = False  # told of the area around the event's place: "killed in shelling outside Damascus", or
     # a count alone of the province ("17 were killed in Homs province") beside a strike on one neighbourhood
     place: str | None = None  # the place a count told alone (no event in its sentence) names
-
     update: bool = False  # a toll told as updated ("the death toll rose to 40")
 
 
@@ -77,11 +76,13 @@ def article_toll(told: Sequence[ToldFigures]) -> tuple[list[Figures], list[Figur
     when no other is told. A later breakdown of the toll ("15 civilians and 27 fighters" of "more than 50 killed")
     gives its civilians when the toll does not. Every other count is kept apart, as the other counts.
 
-    >>> toll, other = article_toll([ToldFigures(Figures(killed=35), at=(0, 0)), ToldFigures(Figures(injured=20), at=(1, 40)),
+    >>> toll, other = article_toll([ToldFigures(Figures(killed=35), at=(0, 0)),
+    ...                             ToldFigures(Figures(injured=20), at=(1, 40)),
     ...                             ToldFigures(Figures(killed=12), at=(1, 90))])
     >>> [(f.killed, f.injured) for f in toll], [f.killed for f in other]
     ([(35, None), (None, 20)], [12])
-    >>> toll, other = article_toll([ToldFigures(Figures(killed=7), at=(0, 0), around=True), ToldFigures(Figures(killed=5), at=(1, 80))])
+    >>> toll, other = article_toll([ToldFigures(Figures(killed=7), at=(0, 0), around=True),
+    ...                             ToldFigures(Figures(killed=5), at=(1, 80))])
     >>> [f.killed for f in toll], [f.killed for f in other]
     ([5], [7])
     >>> toll, other = article_toll([ToldFigures(Figures(killed=50), at=(0, 0)),
@@ -89,14 +90,16 @@ def article_toll(told: Sequence[ToldFigures]) -> tuple[list[Figures], list[Figur
     >>> [(f.killed, f.civilians) for f in toll], [f.killed for f in other]
     ([(50, 15)], [42])
     """
-    kept = [t for t in told if t.figures in event_tolls(told)]
+    tolls = event_tolls(told)
+    kept = sorted((t for t in told if t.figures in tolls), key=lambda t: t.at)
     counts = [t for t in kept if t.figures.killed is not None]
     if not counts:
-        return [t.figures for t in sorted(kept, key=lambda t: t.at)], []
-    lead = min(counts, key=lambda t: (t.several, t.around, not t.update, t.at if not t.update else (-t.at[0], -t.at[1])))
+        return [t.figures for t in kept], []
+    lead = min(counts, key=lambda t: (t.several, t.around, not t.update,
+                                      t.at if not t.update else (-t.at[0], -t.at[1])))  # the latest update
     killed = lead.figures.killed
-    toll = [t.figures for t in sorted(kept, key=lambda t: t.at) if t.figures.killed in (None, killed)]
-    other = [t.figures for t in sorted(kept, key=lambda t: t.at) if t.figures.killed not in (None, killed)]
+    toll = [t.figures for t in kept if t.figures.killed in (None, killed)]
+    other = [t.figures for t in kept if t.figures.killed not in (None, killed)]
     if killed is not None and all(f.civilians is None for f in toll):
         breakdown = next((f for f in other if f.civilians is not None and f.killed is not None
                           and f.civilians < f.killed <= killed), None)
