@@ -285,8 +285,9 @@ def article_record(article: Article, doc: Doc, digest: str | None = None, *, lex
         entities.add(replace(mention, parent=parent) if parent else mention)
     events = tuple(_claim(e, entities.places) for e in reading.events)
     control = tuple(_control(c, article, entities.places) for c in reading.control)
-    entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by,
-                                                 *e.accused_by, e.place, *(f.reported_by for f in e.casualties + e.other_casualties)) if r)
+    entities.ensure(r for e in events for r in (*e.agents, *e.targets, *e.participants, *e.claimed_by, *e.accused_by,
+                                                 e.place, *(f.reported_by for f in e.casualties + e.other_casualties))
+                    if r)
     entities.ensure(r for c in control for r in (c.place, c.actor))
     return ArticleRecord(article=article, content_hash=digest or content_hash(article.text),
                          entities=tuple(entities.entities.values()), aliases=tuple(entities.aliases), events=events,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy
 from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -42,7 +41,7 @@ class CachedLemmas:
         if not len(doc):
             return doc
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
-        lemmas = rows[:, 3].copy()
+        lemmas = rows[:, 3:].copy()  # one column, as from_array wants it
         strings = doc.vocab.strings
         for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
             if lemma:
@@ -51,8 +50,8 @@ class CachedLemmas:
             value = self.known.get(key)
             if value is None:
                 value = self.known[key] = strings.add(self.lemmatize(doc[i])[0])
-            lemmas[i] = value
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(numpy.uint64))  # type: ignore[arg-type]  # thinc's Ints2d
+            lemmas[i, 0] = value
+        doc.from_array([LEMMA], lemmas)  # type: ignore[arg-type]  # a uint64 array, which mypy reads as no Ints2d
         return doc
 
 

@@ -118,7 +118,8 @@ def _casualty_quads(claim: NamedNode, n: int, article: NamedNode, article_id: st
     kind = "other|" if other else ""
     digest = hashlib.sha1(f"{n}|{kind}{figures.killed}|{figures.civilians}|{figures.injured}".encode()).hexdigest()[:12]
     report = mint_iri("casualties", f"{article_id}/{digest}")
-    out = [Quad(claim, CKG.saysOtherCasualties if other else CKG.saysCasualties, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
+    says = CKG.saysOtherCasualties if other else CKG.saysCasualties
+    out = [Quad(claim, says, report, g), Quad(report, RDF.type, CKG.CasualtyReport, g),
            Quad(report, PROV.wasDerivedFrom, article, g), Quad(report, CKG.qualifier, Literal(figures.qualifier), g)]
     for prop, value in ((CKG.killed, figures.killed), (CKG.civiliansKilled, figures.civilians),
                         (CKG.injured, figures.injured)):

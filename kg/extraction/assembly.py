@@ -301,17 +301,17 @@ class _Assembly:
         if not mention.figures:
             return []
         sentence = mention.sentence
-        another = _another_count(sentence, mention.figures, self.lexicon.another_event)
+        words = _words(sentence)
+        another = _another_count(words, mention.figures, self.lexicon.another_event)
         near = isinstance(mention, EventMention) and mention.near
         alone = mention.place if isinstance(mention, FiguresMention) else None
         at = (0 if sentence.in_title else 1, sentence.start)
         return [ToldFigures(mention.figures, another, mention.several, at=at, around=near,
-                            update=self._updates(sentence), place=alone)]
+                            update=self._updates(words), place=alone)]
 
-    def _updates(self, sentence: Sentence) -> bool:
-        """Whether a sentence updates the toll told before ("the death toll later rose to 35")."""
-        words = {w.strip(".,;:\"'").lower() for w in sentence.text.split()}
-        return "toll" in words and bool(words & self.lexicon.toll_update)
+    def _updates(self, words: list[str]) -> bool:
+        """Whether a sentence (its :func:`_words`) updates the toll told before ("the death toll later rose to 35")."""
+        return "toll" in words and not self.lexicon.toll_update.isdisjoint(words)
 
     def _attach_figures(self, mention: FiguresMention, groups: list[_Group], previous: EventMention | None) -> bool:
         """Figures told apart from their event: to the last event with agreeing figures and place.
@@ -321,7 +321,7 @@ class _Assembly:
         """
         figures = mention.figures
         date = self._date_of(mention)
-        update = self._updates(mention.sentence)
+        update = self._updates(_words(mention.sentence))
         for group in reversed(groups):
             if date is not None and group.date is not None and not date.compatible(group.date):
                 continue  # "On Sunday 11 were killed", after Tuesday's attack: not its dead
@@ -403,20 +403,24 @@ def _says_another(sentences: Sequence[Sentence], another_event: frozenset[str] |
     """Whether tellings say they are of another event than the one told before ("Separate air strikes killed 12",
     "shelling has meanwhile killed another three": ``another_event``). Undated tellings of another toll at another
     place otherwise tell more of the dated event of their type (another source's count, the school the shell hit)."""
-    return any({w.strip(".,;:\"'").lower() for w in s.text.split()} & another_event for s in sentences)
+    return any(not another_event.isdisjoint(_words(s)) for s in sentences)
 
 
-def _another_count(sentence: Sentence, figures: Figures, another_event: frozenset[str] | set[str]) -> bool:
+def _words(sentence: Sentence) -> list[str]:
+    """A sentence's words, lower-cased, without the punctuation around them."""
+    return [w.strip(".,;:\"'").lower() for w in sentence.text.split()]
+
+
+def _another_count(words: list[str], figures: Figures, another_event: frozenset[str] | set[str]) -> bool:
     """Whether a telling's figures are another event's (:func:`_says_another`): not when the word only counts
     something else ("killed 15 civilians and 27 fighters, with another 10 bodies yet to be identified").
 
-    >>> words = {"another", "separate"}
-    >>> _another_count(Sentence("Shelling killed another three people.", 0, 37), Figures(killed=3), words)
+    >>> cue = {"another", "separate"}
+    >>> _another_count(_words(Sentence("Shelling killed another three people.", 0, 37)), Figures(killed=3), cue)
     True
-    >>> _another_count(Sentence("It killed 42, with another 10 bodies found.", 0, 43), Figures(killed=42), words)
+    >>> _another_count(_words(Sentence("It killed 42, with another 10 bodies found.", 0, 43)), Figures(killed=42), cue)
     False
     """
-    words = [w.strip(".,;:\"'").lower() for w in sentence.text.split()]
     for i, word in enumerate(words):
         if word not in another_event:
             continue

@@ -111,8 +111,8 @@ _PATTERN_INJURED = [
     re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
 ]
 _ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "dozen", "dozens", "hundred", "hundreds"]) + r")\b", re.I)
-_FIGURE_WORD = re.compile(r"kill|dead|death|died|martyr|slain|lost their lives|perished|executed|beheaded|claimed the lives"
-                          r"|left|leaving|death toll|civilians|wound|injur|hurt", re.I)
+_FIGURE_WORD = re.compile(r"kill|dead|death|died|martyr|slain|lost their lives|perished|executed|beheaded"
+                          r"|claimed the lives|left|leaving|civilians|wound|injur|hurt", re.I)
 """A word every figure pattern below needs (its death word, "civilians", or its injury word): a sentence
 without one gives no figures, and is not searched for them."""
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
