@@ -46,14 +46,13 @@ _NOT_NAMES = frozenset(
     "september october november december".split())
 
 
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)(?<=\s)[A-Z][\w'’-]{2,}", re.M)
+
+
 def _names(text: str) -> set[str]:
     """Capitalised words not at the start of a line or sentence: roughly, the names in ``text``."""
-    found = set()
-    for m in re.finditer(r"(?<![.!?:]\s)(?<!^)(?<=\s)[A-Z][\w'’-]{2,}", text, re.M):
-        word = re.sub(r"['’]s$", "", m.group()).lower()
-        if word not in _NOT_NAMES:
-            found.add(word)
-    return found
+    words = {w[:-2] if w.endswith(("'s", "’s")) else w for w in _CAPITALISED.findall(text)}
+    return {w.lower() for w in words} - _NOT_NAMES
 
 
 class _Page:
