@@ -14,9 +14,9 @@ _NAME_PARTICLE = re.compile(r"(?:al|el|ad|ash|as|at|ar|an|az|bin|ibn|bint|abu|de
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 GLUED = re.compile(r"[a-z]{2,}[A-Z][a-z]|\d[A-Z][a-z]{2,}")
-_DOMAIN = re.compile(r"(?:https?://|www\.|\b[\w-]{2,}\.(?:com|net|org|info|tv|co\.uk|io|news|me|ly)\b|@\w+\.\w+)",
-                     re.I)
-_DOMAIN_HINT = re.compile(r"://|www\.|\.(?:com|net|org|info|tv|co\.uk|io|news|me|ly)\b|@", re.I)
+_TOP_LEVEL = r"\.(?:com|net|org|info|tv|co\.uk|io|news|me|ly)\b"
+_DOMAIN = re.compile(rf"(?:https?://|www\.|\b[\w-]{{2,}}{_TOP_LEVEL}|@\w+\.\w+)", re.I)
+_DOMAIN_HINT = re.compile(rf"://|www\.|{_TOP_LEVEL}|@", re.I)
 """What ``_DOMAIN`` cannot match without: a cheap search anchored on a dot, where ``_DOMAIN`` tries every word."""
 _COPYRIGHT = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.I)
 NAV_SEPARATORS = re.compile(r"\s[|•·›»>]\s|\s[|•·›»>]$")
