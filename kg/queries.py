@@ -280,7 +280,7 @@ def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> t
         return "ask", ("ask",), [(ox.Literal("true" if bool(answer) else "false", datatype=XSD.boolean),)]
     if isinstance(answer, ox.QuerySolutions):
         columns = tuple(v.value for v in answer.variables)
-        return "select", columns, [tuple(solution[c] for c in columns) for solution in answer]
+        return "select", columns, [tuple(solution) for solution in answer]  # its values, in column order
     triples = [(t.subject, t.predicate, t.object) for t in answer]
     return "graph", ("subject", "predicate", "object"), triples
 

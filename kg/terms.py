@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -35,6 +35,11 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")
 _INTEGER_TYPES = frozenset("integer int long short byte nonNegativeInteger positiveInteger negativeInteger "
                            "nonPositiveInteger unsignedLong unsignedInt unsignedShort unsignedByte".split())
 _FLOAT_TYPES = frozenset({"decimal", "double", "float"})
+_FROM_LEXICAL: dict[str, Callable[[str], object]] = {
+    **{XSD_NS + name: int for name in _INTEGER_TYPES}, **{XSD_NS + name: float for name in _FLOAT_TYPES},
+    XSD_NS + "boolean": lambda text: text.strip() in ("true", "1"),
+    XSD_NS + "date": dt.date.fromisoformat, XSD_NS + "dateTime": dt.datetime.fromisoformat}
+"""The Python value of a literal of each datatype :func:`to_python` converts, by the datatype's IRI."""
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 _CLASS_OF = {"actor": CKG.Actor, "place": CKG.Place, "event": CKG.Event}
 
@@ -257,28 +262,19 @@ def to_python(term: Term | None) -> object:
     """
     if term is None:
         return None
+    if isinstance(term, ox.Literal):
+        convert = _FROM_LEXICAL.get(term.datatype.value)
+        if convert is not None:
+            try:
+                return convert(term.value)
+            except ValueError:
+                pass
+        return term.value
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    if not isinstance(term, ox.Literal):
-        return str(term)
-    datatype = term.datatype.value
-    local = datatype[len(XSD_NS):] if datatype.startswith(XSD_NS) else None
-    try:
-        if local in _INTEGER_TYPES:
-            return int(term.value)
-        if local in _FLOAT_TYPES:
-            return float(term.value)
-        if local == "boolean":
-            return term.value.strip() in ("true", "1")
-        if local == "date":
-            return dt.date.fromisoformat(term.value)
-        if local == "dateTime":
-            return dt.datetime.fromisoformat(term.value)
-    except ValueError:
-        pass
-    return term.value
+    return str(term)
 
 
 __all__ = ["Term", "bind", "find", "label_of", "resolve", "to_python", "to_term", "adhoc_term"]

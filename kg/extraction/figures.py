@@ -28,6 +28,24 @@ class Figures:
         return any(v is not None for v in (self.killed, self.civilians, self.injured))
 
 
+@dataclass(frozen=True)
+class _Needing:
+    """A pattern and the words it cannot match without (one of them, in lower case): a sentence with none of
+    them is not searched, which spares the patterns that begin with an optional qualifier a try at every
+    position of it.
+
+    >>> _Needing(re.compile(r"(?:some\\s+)?\\d+ dead", re.I), ("dead",)).search("Twelve dead", "twelve dead") is None
+    True
+    """
+
+    pattern: re.Pattern[str]
+    words: tuple[str, ...]
+
+    def search(self, text: str, lower: str) -> re.Match[str] | None:
+        """The pattern's first match in ``text`` (``lower`` is ``text.lower()``)."""
+        return self.pattern.search(text) if any(w in lower for w in self.words) else None
+
+
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
@@ -76,43 +94,50 @@ PEOPLE = (r"(?:\w+\s+){0,2}?(?:people|persons|civilians|children|women|men|fight
           r"|worshippers|students|gunmen|staff|medics|doctors|nurses|paramedics|rescuers|volunteers|journalists"
           r"|officers|guards|prisoners|detainees|passengers|pupils|schoolchildren|babies|infants|relatives|villagers"
           r"|farmers|fishermen|shoppers|mourners|guests)")
-DEAD = r"(?:killed|dead|died|martyred|slain|lost their lives|perished|executed|beheaded)"
+_DEAD_WORDS = ("killed", "dead", "died", "martyred", "slain", "lost their lives", "perished", "executed", "beheaded")
+DEAD = "(?:" + "|".join(_DEAD_WORDS) + ")"
 NOT_PEOPLE = (r"(?:villages?|towns?|cities|days?|weeks?|months?|years?|hours?|times?|hospitals?|schools?|buildings?"
               r"|districts?|areas?|provinces?|neighbou?rhoods?|rockets?|shells?|bombs?|strikes?|raids?)\b")
-_PATTERNS_KILLED = [
-    re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:from|in|at|inside|near)\s+(?:\w+\s+){1,5}?|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:(?:reportedly|also|reported|confirmed)\s+){0,2}" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I),
-    re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
-    re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
-    re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I),
-    re.compile(r"\bdeaths?\s+of\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")", re.I),
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?martyrs\b", re.I),  # "6 Lebanese martyrs"
-]
+_PATTERNS_KILLED = [_Needing(pattern, words) for pattern, words in [
+    (re.compile(ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r"|" + NUMBER + r"\b)(?:" + PEOPLE + r"\s+)?(?:[,-]?\s*including\s+[^.;]{0,40}?\s+-?\s*|(?:from|in|at|inside|near)\s+(?:\w+\s+){1,5}?|(?:\w+\s+){0,2}?)(?:(?:were|was|are|being|(?:have|has|had)(?:\s+(?:also|reportedly))?\s+been)\s+)?(?:(?:reportedly|also|reported|confirmed)\s+){0,2}" + DEAD + r"\b(?!\s+(?:and|or|&)\s+(?:injured|wounded|hurt))", re.I), _DEAD_WORDS),
+    (re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left|leaving)\s+" + ADDITIVE + QUALIFIER + r"(?P<n>" + NUMBER + r")\b(?!\s*(?:%|per|years|km|kilomet|metres|meters|million|billion))", re.I),
+     ("kill", "claimed the lives of", "left", "leaving")),
+    (re.compile(r"\bdeath toll\b[^.]{0,60}?\b(?:to|of|at|reached|hit)\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+     ("death toll",)),
+    (re.compile(r"\bthe\s+(?P<n>" + NUMBER + r")\s+(?:people\s+)?(?:killed|dead)\b", re.I), ("killed", "dead")),
+    (re.compile(r"\bdeaths?\s+of\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?!" + NOT_PEOPLE + r")", re.I), ("death",)),
+    (re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?martyrs\b", re.I), ("martyrs",)),  # "6 Lebanese martyrs"
+]]
 _CIVILIAN_DEAD = re.compile(r"\s*(?:\w+\s+)?(?:civilians|children|schoolchildren|pupils|babies|infants)\b", re.I)
 """The noun of a count of dead who were all civilians (children are: "at least five Syrian children were killed")."""
-_PATTERN_CIVILIANS = re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
+_PATTERN_CIVILIANS = _Needing(re.compile(r"(?:including|among them|among whom|of them|of whom|were)\s+" + QUALIFIER +
                                 r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians|" + QUALIFIER.replace("<q>", "<q2>") +
                                 r"(?P<n2>" + NUMBER +
-                                r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I)
-_PATTERN_CIVILIANS_KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + ADDITIVE + QUALIFIER +
-                                       r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I)
+                                r")\s+(?:\w+\s+)?civilians\s+(?:\w+\s+){0,3}?(?:were|was|have been|had been)?\s*(?:killed|dead|died)", re.I),
+    ("civilians",))
+_PATTERN_CIVILIANS_KILLED = _Needing(re.compile(r"\b(?:kill(?:ed|ing|s)?|claimed the lives of|left)\s+" + ADDITIVE
+                                                + QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?civilians\b", re.I),
+                                     ("civilians",))
 # "23 civilians - including nine children - and 16 combatants dead": a total told by its parts
 _COMBATANT_WORDS = (r"combatants?|combattants?|fighters|soldiers|militants|rebels|militiamen|troops|jihadists"
                     r"|gunmen|members|policemen|mercenaries")
 _COMBATANTS = r"(?:\w+\s+)?(?:" + _COMBATANT_WORDS + r")\b"
 _VICTIMS = r"(?:\w+\s+){0,3}?(?:civilians|people|women|men|children|" + _COMBATANT_WORDS + r")\b"
-_PATTERN_PARTS = re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"
+_PATTERN_PARTS = _Needing(re.compile(r"(?P<a>" + NUMBER + r")\s+civilians\b[^.;]{0,50}?\band\s+(?P<b>" + NUMBER + r")\s+"
                             + _COMBATANTS + r"[^.;]{0,40}?\b" + DEAD +
                             r"|\b(?P<a3>" + NUMBER + r")\s+" + _VICTIMS + r"\s+and\s+(?P<b3>" + NUMBER + r")\s+" + _VICTIMS +
                             r"\s+(?:were|have been|had been)\s+(?:\w+\s+)?" + DEAD +
                             r"|\b(?:kill(?:ed|ing|s)?|leaving|left)\s+(?P<a2>" + NUMBER + r")\s+civilians\s+and\s+(?P<b2>"
-                            + NUMBER + r")\s+" + _COMBATANTS, re.I)
+                            + NUMBER + r")\s+" + _COMBATANTS, re.I), ("and",))
 _PATTERN_INJURED = [
-    re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*(?:wounded|injured|hurt)\b", re.I),
-    re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+    _Needing(re.compile(QUALIFIER + r"(?P<n>" + NUMBER + r")\s+(?:" + PEOPLE + r"\s+)?(?:were|was|have been|had been)?\s*"
+                        r"(?:wounded|injured|hurt)\b", re.I), ("wounded", "injured", "hurt")),
+    _Needing(re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es))\s+" + QUALIFIER + r"(?P<n>" + NUMBER + r")\b", re.I),
+             ("wound", "injur")),
 ]
 _ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*_UNITS, *_TENS, "dozen", "dozens", "hundred", "hundreds"]) + r")\b", re.I)
-_FIGURE_WORD = re.compile(r"kill|dead|death|died|martyr|slain|lost their lives|perished|executed|beheaded"
-                          r"|claimed the lives|left|leaving|civilians|wound|injur|hurt", re.I)
+_FIGURE_WORDS = ("kill", "dead", "death", "died", "martyr", "slain", "lost their lives", "perished", "executed",
+                 "beheaded", "claimed the lives", "left", "leaving", "civilians", "wound", "injur", "hurt")
 """A word every figure pattern below needs (its death word, "civilians", or its injury word): a sentence
 without one gives no figures, and is not searched for them."""
 _AGGREGATE = re.compile(r"\b(?:conflict|war|uprising|revolt|revolution|crisis)\b[^.]{0,60}\b(?:killed|left|claimed|cost)\b|"
@@ -149,27 +174,28 @@ def figures_in(text: str) -> Figures | None:
     >>> figures_in("Some 120 Islamic State group fighters and 60 foreign mercenaries were killed").killed  # its parts
     180
     """
-    if not _ANY_NUMBER.search(text) or not _FIGURE_WORD.search(text) or is_war_toll(text):
+    lower = text.lower()
+    if not any(w in lower for w in _FIGURE_WORDS) or not _ANY_NUMBER.search(text) or is_war_toll(text):
         return None
     killed = civilians = injured = None
     qualifier = "exact"
     for pattern in _PATTERNS_KILLED:
-        m = pattern.search(text)
+        m = pattern.search(text, lower)
         if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
             killed, qualifier = n, QUALIFIERS.get((m.group("q") or "").lower(), "exact") if "q" in m.groupdict() else "exact"
             if _CIVILIAN_DEAD.match(text, m.end("n")):
                 civilians = n  # "23 civilians - including nine children - dead", "five children were killed"
             break
-    m = _PATTERN_CIVILIANS.search(text)
+    m = _PATTERN_CIVILIANS.search(text, lower)
     if m and civilians is None:
         number = m.group("n") or m.group("n2")
         q = m.group("q") if m.group("n") else m.group("q2")
         civilians = parse_number(number)
         if killed is None and civilians is not None and re.search(DEAD, text, re.I):
             qualifier = QUALIFIERS.get((q or "").lower(), "exact")
-    if civilians is None and (m := _PATTERN_CIVILIANS_KILLED.search(text)) is not None:
+    if civilians is None and (m := _PATTERN_CIVILIANS_KILLED.search(text, lower)) is not None:
         civilians = parse_number(m.group("n"))  # "killed at least 16 civilians"
-    parts = _PATTERN_PARTS.search(text)
+    parts = _PATTERN_PARTS.search(text, lower)
     if parts is not None:
         a = parse_number(parts.group("a") or parts.group("a2") or parts.group("a3"))
         b = parse_number(parts.group("b") or parts.group("b2") or parts.group("b3"))
@@ -180,7 +206,7 @@ def figures_in(text: str) -> Figures | None:
     if killed is not None and civilians is not None and civilians > killed:
         civilians = None
     for pattern in _PATTERN_INJURED:
-        m = pattern.search(text)
+        m = pattern.search(text, lower)
         if m and (n := parse_number(m.group("n"))) is not None and n < 100000:
             injured = n
             break
