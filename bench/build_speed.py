@@ -1,8 +1,9 @@
 """Build speed against bare spaCy on the same texts, with 1 and N processes, on Dask, and re-run.
 
-    .venv/bin/python bench/build_speed.py [CSV] [--limit N] [--processes N]
+    .venv/bin/python bench/build_speed.py [CSV] [--limit N] [--processes N] [--rounds R]
 
-Prints one table, every figure from this one run, each step into a fresh on-disk store:
+Prints one table, every figure from this one run. Each of R rounds (default 3) runs every step once, in
+this order, each into a fresh on-disk store:
 
 - bare spaCy: ``spacy.load`` of the English model, then ``nlp.pipe`` over the texts the build parses
   (title and body), batches of 64;
@@ -13,31 +14,30 @@ Prints one table, every figure from this one run, each step into a fresh on-disk
 
 then the ratios: build1/bare and buildN/build1 (speed), dask/embedded with N processes (speed), and
 re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
-workers', Dask's), which other work on a shared machine changes less. The machine's load average is printed
-before and after. The default input is the FA-KES corpus in ../shared/corpora/fa-kes/.
+workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual machine the speed of
+the same build drifts by 10% and more from one minute to the next (seen here: 61 s and 74 s for one build,
+on an idle machine), so a ratio of two steps run once, minutes apart, says as much about the drift as about
+the code; the rounds' seconds are printed too. The machine's load average is printed before and after. The
+default input is the FA-KES corpus in ../shared/corpora/fa-kes/.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import spacy
-
-from kg.build import build
-from kg.engines import available_cores
-from kg.extraction import analysed_text
-from kg.nlp import MODEL
-from kg.reading import Article, read_articles
-from kg.store import GraphStore
-
-DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fa-kes" / "FA-KES-Dataset.csv"
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+DEFAULT_CSV = BENCH.parents[1] / "shared" / "corpora" / "fa-kes" / "FA-KES-Dataset.csv"
 
 
 def _slice(source: Path, limit: int | None, folder: Path) -> Path:
@@ -62,75 +62,127 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _seconds(run: Callable[[], object]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of ``run``."""
+def _step(step: str, source: Path, store_path: Path, processes: int) -> dict[str, float]:
+    """Run one step in this (fresh) process: its articles, wall seconds and CPU seconds, from the import of
+    spaCy (bare) or of the build on, after the bare step's untimed read of the texts."""
+    if step == "bare":
+        from kg.extraction import analysed_text
+        from kg.nlp import MODEL
+        from kg.reading import Article, read_articles
+
+        # the texts the build parses (each title as its lead line); it keeps the last article per id
+        texts = list({a.id: analysed_text(a) for a in read_articles([source]) if isinstance(a, Article)}.values())
+        started, cpu = time.perf_counter(), _cpu()
+        import spacy
+
+        nlp = spacy.load(MODEL)
+        for _ in nlp.pipe(texts, batch_size=64):
+            pass
+        return {"articles": len(texts), "wall": time.perf_counter() - started, "cpu": _cpu() - cpu}
     started, cpu = time.perf_counter(), _cpu()
-    run()
-    return time.perf_counter() - started, _cpu() - cpu
+    from kg.build import build
+    from kg.store import GraphStore
+
+    options = {"processes": 1} if step in ("one", "rerun") else {"processes": processes}
+    if step == "dask":
+        options["engine"] = "dask"
+    store = GraphStore.open(store_path)
+    try:
+        report = build([source], store=store, progress=False, **options)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    if report.problems:
+        print(f"bench: {len(report.problems)} problem(s), e.g. {report.problems[0]}", file=sys.stderr)
+    return {"articles": report.articles, "wall": time.perf_counter() - started, "cpu": _cpu() - cpu}
 
 
-def _bare(texts: list[str]) -> None:
-    nlp = spacy.load(MODEL)
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-
-
-def _build(source: Path, store_path: Path, **options: object) -> Callable[[], object]:
-    def run() -> object:
-        store = GraphStore.open(store_path)
-        try:
-            report = build([source], store=store, progress=False, **options)  # type: ignore[arg-type]
-            if report.problems:
-                print(f"bench: {len(report.problems)} problem(s), e.g. {report.problems[0]}", file=sys.stderr)
-            return report
-        finally:
-            store.close()
-    return run
+def _run_step(step: str, source: Path, store_path: Path, processes: int) -> dict[str, float]:
+    """:func:`_step` in a fresh interpreter, as a user's ``kg build`` runs: no model, cache or import from
+    an earlier step is left to it."""
+    command = [sys.executable, __file__, str(source), "--step", step, "--store", str(store_path),
+               "--processes", str(processes)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench: step {step} failed: {done.stderr.strip()[-500:]}")
+    sys.stderr.write(done.stderr)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(source: Path, processes: int, folder: Path) -> tuple[int, dict[str, tuple[float, float]]]:
-    """(articles, step -> (wall s, CPU s)) of bare spaCy and of the builds of ``source``, in fresh stores in ``folder``."""
-    # the texts the build parses (each title as its lead line); it keeps the last article per id
-    latest = {a.id: analysed_text(a) for a in read_articles([source]) if isinstance(a, Article)}
-    texts = list(latest.values())
-    n = processes
-    times = {
-        "bare spaCy (load + nlp.pipe)": _seconds(lambda: _bare(texts)),
-        "kg build, 1 process": _seconds(_build(source, folder / "one", processes=1)),
-        f"kg build, {n} processes": _seconds(_build(source, folder / "many", processes=n)),
-        f"kg build, dask LocalCluster({n})": _seconds(_build(source, folder / "dask", processes=n, engine="dask")),
-        "kg build re-run, 1 process": _seconds(_build(source, folder / "one", processes=1)),
-    }
-    return len(texts), times
+STEPS = ("bare", "one", "many", "dask", "rerun")
+"""The steps of one round, in the order they run (see the module's docstring)."""
+RATIOS = (("build1/bare (speed)", "bare", "one"), ("buildN/build1 (speed)", "one", "many"),
+          ("dask(N)/embedded(N) (speed)", "many", "dask"), ("re-run/first build (time)", "rerun", "one"))
+"""Each ratio's name and the two steps it divides, numerator first (a speed: the slower step's time on top)."""
+
+
+def measure(source: Path, processes: int, folder: Path, rounds: int = 1) -> tuple[int, dict[str, list[tuple[float, float]]]]:
+    """(articles, step -> [(wall s, CPU s) of each round]) of bare spaCy and of the builds of ``source``.
+
+    Each round runs every step once, in :data:`STEPS` order, each in a fresh interpreter and (but the re-run)
+    a fresh store in ``folder`` (removed after the round), so the two sides of each ratio run minutes apart,
+    not a whole benchmark apart.
+    """
+    times: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
+    articles = 0
+    for n in range(rounds):
+        stores = folder / f"round{n}"
+        for step in STEPS:
+            store = stores / ("one" if step == "rerun" else step)
+            measured = _run_step(step, source, store, processes)
+            times[step].append((measured["wall"], measured["cpu"]))
+            articles = int(measured["articles"]) if step == "bare" else articles
+        shutil.rmtree(stores, ignore_errors=True)
+    return articles, times
+
+
+def ratio(times: dict[str, list[tuple[float, float]]], top: str, bottom: str, *, cpu: bool = False) -> float:
+    """The median over rounds of step ``top``'s time over step ``bottom``'s in the same round (wall, or CPU).
+
+    >>> ratio({"a": [(2.0, 1.0), (9.0, 1.0), (3.0, 1.0)], "b": [(1.0, 1.0), (3.0, 1.0), (1.0, 1.0)]}, "a", "b")
+    3.0
+    """
+    column = 1 if cpu else 0
+    return statistics.median(a[column] / b[column] for a, b in zip(times[top], times[bottom], strict=True))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
-    parser.add_argument("--processes", type=int, default=available_cores(), help="N (default: the cores available)")
+    parser.add_argument("--processes", type=int, default=None, help="N (default: the cores available)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every step (default 3; medians are shown)")
+    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)  # one step, run by _run_step
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step:
+        print(json.dumps(_step(args.step, args.csv, args.store, args.processes)))
+        return
     if not args.csv.is_file():
         sys.exit(f"bench: no corpus at {args.csv}")
-    n = args.processes
+    from kg.engines import available_cores
+
+    n = args.processes or available_cores()
     load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
-        articles, times = measure(_slice(args.csv, args.limit, Path(tmp)), n, Path(tmp))
-    (bare, bare_cpu), (one, one_cpu), (many, many_cpu), (dask, dask_cpu), (rerun, _) = times.values()
-    print(f"articles: {articles}   cores available: {available_cores()}   "
+        articles, times = measure(_slice(args.csv, args.limit, Path(tmp)), n, Path(tmp), args.rounds)
+    print(f"articles: {articles}   cores available: {available_cores()}   rounds: {args.rounds}   "
           f"load average before: {load_before}   after: {_load()}")
-    print(f"{'step':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}")
-    for name, (seconds, cpu) in times.items():
-        print(f"{name:40} {seconds:8.2f} {articles / seconds:11.1f} {cpu:8.2f}")
-    print(f"{'ratio':40} {'wall':>8} {'':>11} {'CPU':>8}")
-    print(f"{'build1/bare (speed)':40} {bare / one:8.2f} {'':>11} {bare_cpu / one_cpu:8.2f}")
-    print(f"{f'build{n}/build1 (speed)':40} {one / many:8.2f} {'':>11} {one_cpu / many_cpu:8.2f}")
-    print(f"{f'dask({n})/embedded({n}) (speed)':40} {many / dask:8.2f} {'':>11} {many_cpu / dask_cpu:8.2f}")
-    print(f"{'re-run/first build (time)':40} {rerun / one:8.3f}")
+    names = {"bare": "bare spaCy (load + nlp.pipe)", "one": "kg build, 1 process", "many": f"kg build, {n} processes",
+             "dask": f"kg build, dask LocalCluster({n})", "rerun": "kg build re-run, 1 process"}
+    print(f"{'step (median of the rounds)':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}   each round's seconds")
+    for step, runs in times.items():
+        seconds, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+        print(f"{names[step]:40} {seconds:8.2f} {articles / seconds:11.1f} {cpu:8.2f}   "
+              + " ".join(f"{w:.2f}" for w, _ in runs))
+    print(f"{'ratio (median of the rounds)':40} {'wall':>8} {'':>11} {'CPU':>8}")
+    for name, top, bottom in RATIOS:
+        name = name.replace("N", str(n))
+        digits = 3 if top == "rerun" else 2
+        print(f"{name:40} {ratio(times, top, bottom):8.{digits}f} {'':>11} {ratio(times, top, bottom, cpu=True):8.{digits}f}")
 
 
 if __name__ == "__main__":
