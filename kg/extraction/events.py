@@ -22,7 +22,7 @@ from kg.extraction.frames import event_type, instrument_tokens, instruments, is_
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
 from kg.extraction.syntax import (LINKING_VERBS, SPEECH_VERBS, after_since, clause_head, date_spans, is_duration,
-                                  noun_core, own_phrase, sentence_of, sentences)
+                                  noun_core, own_phrase, sentence_of, sentences, text_of)
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -96,13 +96,13 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             events = [replace(e, date_text=date, place=e.place or there) if e.refers_back and e.date_text is None
                       else e for e in events]
         before = None if events else sent
-        figures = figures_in(sent.text) or _passive_toll(sent, lexicon.death_verbs)
+        figures = figures_in(text_of(sent)) or _passive_toll(sent, lexicon.death_verbs)
         if figures:
             figures = Figures(figures.killed, figures.civilians, figures.injured, figures.qualifier,
                               reader.source(sent) or monitor())
         if events and figures and not any(e.figures for e in events):
             carrier = _killer(sent, events, doc, lexicon) or next((e for e in events if e.type in ATTACK_TYPES[:5]), events[0])
-            total = is_part_of_total(sent.text)  # "four children were among eight killed in shelling across the area"
+            total = is_part_of_total(text_of(sent))  # "four children were among eight killed in shelling across the area"
             events = [_with_figures(replace(e, several=e.several or total), figures) if e is carrier else e
                       for e in events]
         elif figures and not events:
@@ -111,12 +111,12 @@ def event_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, gazetteer: Ga
             date = event_date(sent[verb.i - sent.start:verb.i - sent.start + 1], sent, reader._names(sent)) \
                 if verb is not None else None
             yield FiguresMention(figures, sentence, place or reader.roles.places.sentence_place(sent, 0), date,
-                                 is_part_of_total(sent.text) or any(t.lower_ in lexicon.several_words for t in sent))
+                                 is_part_of_total(text_of(sent)) or any(t.lower_ in lexicon.several_words for t in sent))
         yield from events
 
 
 def _sentence(sent: Span, title_chars: int) -> Sentence | None:
-    raw = sent.text  # built from the tokens at each call: once
+    raw = text_of(sent)
     text = raw.strip()
     if not text:
         return None
@@ -225,7 +225,7 @@ class _SentenceReader:
 
     def source(self, sent: Span) -> str | None:
         """Whom the sentence attributes its figures to ("according to the Observatory", "a monitor said")."""
-        text = sent.text.lower()
+        text = text_of(sent).lower()
         candidates = [m for m in self.mentions.within(sent) if m.kind != "place"]
         if "according to" in text:
             idx = sent.start_char + text.index("according to")
@@ -414,7 +414,7 @@ def _passive_toll(sent: Span, death_verbs: frozenset[str]) -> Figures | None:
     former Soviet Union and Egypt were killed"). None for a war's toll, and for the dead and the hurt counted
     together ("48 were killed and injured").
     """
-    if is_war_toll(sent.text):
+    if is_war_toll(text_of(sent)):
         return None
     for verb in sent:
         if verb.lemma_.lower() not in death_verbs or any(c.dep_ == "conj" and c.lemma_.lower() not in death_verbs

@@ -22,7 +22,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.figures import PEOPLE
-from kg.extraction.syntax import noun_core, own_phrase
+from kg.extraction.syntax import noun_core, own_phrase, text_of
 from kg.lexicon import Lexicon
 
 def instrument_tokens(trigger: Span) -> list[Token]:
@@ -171,7 +171,7 @@ def is_factual(trigger: Span, sent: Span, lexicon: Lexicon) -> bool:
     if root.lemma_ in {"say", "tell"}:
         return False
     first_if = next((t.i for t in sent if t.lower_ in {"if", "unless", "whether"}), sent.end)
-    return "?" not in sent.text and root.i <= first_if
+    return "?" not in text_of(sent) and root.i <= first_if
 
 
 def _trigger_tokens(doc: Doc) -> set[int]:

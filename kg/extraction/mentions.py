@@ -116,11 +116,17 @@ class Mentions:
         """The token range a mention covers."""
         return self._tokens[mention]
 
-    def within(self, tokens: Iterable[Token]) -> list[EntityMention]:
-        """The mentions that cover any of ``tokens``, each once, in the order met."""
+    def within(self, tokens: Iterable[Token] | Span) -> list[EntityMention]:
+        """The mentions that cover any of ``tokens``, each once, in the order met.
+
+        A span is read by its token range, without making a Token object of each of its words.
+        """
+        start, end = getattr(tokens, "start", None), getattr(tokens, "end", None)
+        indices: Iterable[int] = range(start, end) if isinstance(start, int) and isinstance(end, int) \
+            else (token.i for token in tokens)
         seen: dict[EntityMention, None] = {}
-        for token in tokens:
-            for m in self._by_token.get(token.i, ()):
+        for i in indices:
+            for m in self._by_token.get(i, ()):
                 seen.setdefault(m, None)
         return list(seen)
 

@@ -26,6 +26,24 @@ DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + M
 DURATION_WORDS = {"years", "months", "weeks", "days", "hours", "decades", "year-old", "minutes"}
 
 
+def text_of(span: Span) -> str:
+    """``span.text``, sliced from its doc's text rather than joined from a Token object of each of its words.
+
+    spaCy joins a doc's text from its tokens at each call too, so the doc's is joined once and kept with it
+    (with its length in tokens, which a retokenised doc would not keep).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Shells hit Aleppo.  Six died.")
+    >>> text_of(doc[5:8]), all(text_of(doc[a:b]) == doc[a:b].text for a in range(9) for b in range(a, 9))
+    ('Six died.', True)
+    """
+    doc = span.doc
+    kept = doc.user_data.get("kg_text")
+    if kept is None or kept[0] != len(doc):
+        kept = doc.user_data["kg_text"] = (len(doc), doc.text)
+    return kept[1][span.start_char:span.end_char]
+
+
 def noun_core(token: Token) -> list[Token]:
     """A noun phrase's own words: no clauses hanging from it, no prepositional phrases but "of" ones."""
     out = [token]
@@ -64,7 +82,7 @@ def _date_spans(sent: Span) -> list[Span]:
     starts = doc.user_data["kg_dated_starts"]
     spans = dated[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
     taken = {i for e in spans for i in range(e.start, e.end)}
-    for m in DATE_WORDS.finditer(sent.text):
+    for m in DATE_WORDS.finditer(text_of(sent)):
         last = m.group(0).split()[-1]
         if last in {"may", "march"}:
             continue  # "may", "march" as verbs
