@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, Mentions, mention_of, slug
 from kg.extraction.places import place_mentions
-from kg.extraction.syntax import sentence_of
+from kg.extraction.syntax import doc_tokens, lower_words, sentence_of
 from kg.nlp import FORCE_ACTIONS, FORCE_NOUNS
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -70,8 +70,8 @@ def _new_groups(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[tuple[Span,
     them part of a name the lexicon knows.
     """
     out = []
-    lower = [t.lower_ for t in doc]
-    capital = [t.is_title or t.lower_.startswith(("al-", "el-")) for t in doc]
+    lower = lower_words(doc)
+    capital = [t.is_title or word.startswith(("al-", "el-")) for t, word in zip(doc_tokens(doc), lower)]
     i = 0
     while i < len(doc):
         if not capital[i]:

@@ -22,7 +22,7 @@ from kg.extraction.frames import event_type, instrument_tokens, instruments, is_
 from kg.extraction.mentions import Mentions, Sentence, unique
 from kg.extraction.roles import RoleReader
 from kg.extraction.syntax import (LINKING_VERBS, SPEECH_VERBS, after_since, clause_head, date_spans, is_duration,
-                                  noun_core, own_phrase, sentence_of, sentences, text_of)
+                                  doc_tokens, noun_core, own_phrase, sentence_of, sentences, text_of)
 from kg.extraction.when import event_date
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
@@ -137,7 +137,7 @@ def _instrument_killings(doc: Doc, lexicon: Lexicon) -> list[Span]:
         return []
     taken = {i for s in doc.spans["triggers"] for i in range(s.start, s.end)}
     out = []
-    for token in doc:
+    for token in doc_tokens(doc):
         if token.i in taken or token.pos_ != "VERB" or token.lemma_.lower() not in lexicon.killing_verbs:
             continue
         subjects = [t for c in token.children if c.dep_ in {"nsubj", "agent"} for t in noun_core(c)]

@@ -17,13 +17,14 @@ away ("Salihiah" in Iran) yields to the local place the context describes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import EntityMention, mention_of, slug
-from kg.extraction.syntax import is_dateline, sentence_of, sentences
+from kg.extraction.syntax import doc_tokens, is_dateline, lower_words, sentence_of, sentences
 from kg.gazetteer import Gazetteer, Place, neighbourhood_of, normalise, phonetic
 from kg.lexicon import Lexicon
 
@@ -118,7 +119,7 @@ def _recurrences(doc: Doc, found: list[tuple[Span, EntityMention]], taken: set[i
     """Other places in the text where a described place is named bare ("a school in Jisreen")."""
     described = {tuple(t.text for t in s): m for s, m in found if m.parent}
     out = []
-    texts = [t.text for t in doc]
+    texts = [t.text for t in doc_tokens(doc)]
     where: dict[str, list[int]] = {}  # a word -> the tokens that are it, in text order
     for k, text in enumerate(texts):
         where.setdefault(text, []).append(k)
@@ -152,7 +153,7 @@ def _described_places(doc: Doc, gazetteer: Gazetteer, known: list[tuple[Span, Pl
     longest = max(len(k) for k in settings)
     known_at = {i: p for s, p in known for i in range(s.start, s.end)}
     headlines = _headline_tokens(doc)
-    lower = [t.lower_ for t in doc]
+    lower = lower_words(doc)
     firsts = {k[0] for k in settings} | {k[0] + "s" for k in settings if len(k) == 1}
     i = 0
     while i < len(doc):
@@ -209,7 +210,7 @@ def _located_names(doc: Doc, known_at: dict[int, Place], gazetteer: Gazetteer):
     """An unknown name placed inside a known place: "in Maarzita in southern Idlib province", "at Khneifes near Hama"."""
     city = Setting("town", "city")
     headlines = _headline_tokens(doc)
-    lower = [t.lower_ for t in doc]
+    lower = lower_words(doc)
     for i in (i for i, word in enumerate(lower) if word in {"in", "at", "near"}):
         token = doc[i]
         if token.i + 2 >= len(doc) or token.i in headlines or not doc[token.i + 1].is_title:
@@ -246,7 +247,7 @@ def _described(name: Span, setting: Setting, known_at: dict[int, Place], gazette
         yield name, _clean_name(name.text), setting
 
 
-def _setting_at(lower: list[str], i: int, settings: dict[tuple[str, ...], Setting],
+def _setting_at(lower: Sequence[str], i: int, settings: dict[tuple[str, ...], Setting],
                 longest: int) -> tuple[Setting | None, int]:
     for size in range(longest, 0, -1):
         words = tuple(lower[i:i + size])

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.datevalue import MONTH_NAMES
 from kg.extraction.figures import parse_number
+
+_Kept = TypeVar("_Kept")
 
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
 LINKING_VERBS = {"come", "coincide"}
@@ -26,22 +29,47 @@ DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + M
 DURATION_WORDS = {"years", "months", "weeks", "days", "hours", "decades", "year-old", "minutes"}
 
 
-def text_of(span: Span) -> str:
-    """``span.text``, sliced from its doc's text rather than joined from a Token object of each of its words.
+def _kept(doc: Doc, key: str, make: Callable[[Doc], _Kept]) -> _Kept:
+    """``make(doc)``, made once and kept in the doc's user data under ``key`` (with the doc's length in
+    tokens, which a retokenised doc would not keep)."""
+    kept = doc.user_data.get(key)
+    if kept is None or kept[0] != len(doc):
+        kept = doc.user_data[key] = (len(doc), make(doc))
+    return kept[1]
 
-    spaCy joins a doc's text from its tokens at each call too, so the doc's is joined once and kept with it
-    (with its length in tokens, which a retokenised doc would not keep).
+
+def text_of(span: Span) -> str:
+    """``span.text``, sliced from its doc's text rather than joined from a Token object of each of its words
+    (spaCy joins a doc's text from its tokens at each call too: it is joined once, and kept).
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Shells hit Aleppo.  Six died.")
     >>> text_of(doc[5:8]), all(text_of(doc[a:b]) == doc[a:b].text for a in range(9) for b in range(a, 9))
     ('Six died.', True)
     """
-    doc = span.doc
-    kept = doc.user_data.get("kg_text")
-    if kept is None or kept[0] != len(doc):
-        kept = doc.user_data["kg_text"] = (len(doc), doc.text)
-    return kept[1][span.start_char:span.end_char]
+    return _kept(span.doc, "kg_text", lambda doc: doc.text)[span.start_char:span.end_char]
+
+
+def doc_tokens(doc: Doc) -> tuple[Token, ...]:
+    """The doc's tokens, made once and kept: a walk over every token of a doc makes a Token object of each
+    (most of what such a walk costs), and extraction walks each doc several times.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Shells hit Aleppo.")
+    >>> [t.text for t in doc_tokens(doc)], doc_tokens(doc) is doc_tokens(doc)
+    (['Shells', 'hit', 'Aleppo', '.'], True)
+    """
+    return _kept(doc, "kg_tokens", tuple)
+
+
+def lower_words(doc: Doc) -> tuple[str, ...]:
+    """The lower-case form of each of the doc's tokens, made once and kept.
+
+    >>> import spacy
+    >>> lower_words(spacy.blank("en")("Shells hit Aleppo."))
+    ('shells', 'hit', 'aleppo', '.')
+    """
+    return _kept(doc, "kg_lower", lambda doc: tuple(t.lower_ for t in doc_tokens(doc)))
 
 
 def noun_core(token: Token) -> list[Token]:
