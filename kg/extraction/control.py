@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.events import _sentence
 from kg.extraction.mentions import EntityMention, Mentions, Sentence
+from kg.extraction.syntax import doc_tokens, sentences
 from kg.lexicon import Lexicon
 
 _SKIP = frozenset({"the", "a", "of", ",", "-", "full", "total", "complete", "firm", "firmly", "still", "now", "province",
@@ -35,9 +36,10 @@ def control_mentions(doc: Doc, mentions: Mentions, lexicon: Lexicon, *, title_ch
                      ) -> Iterator[ControlMention]:
     """Every statement of who holds a place, in text order."""
     words = lexicon.control_words
-    for sent in doc.sents:
+    tokens = doc_tokens(doc)
+    for sent in sentences(doc):
         sentence = None
-        for token in sent:
+        for token in tokens[sent.start:sent.end]:
             found = None
             if token.lower_ in words.held and token.i >= 2 and doc[token.i - 1].text == "-":
                 found = _held(doc, token, mentions, words)  # "IS-held Raqqa"

@@ -110,9 +110,10 @@ def _coordinated_demonyms(doc: Doc, lexicon: Lexicon, taken: set[int]) -> list[t
     by_demonym = {a.demonym: a for a in lexicon.actors.values() if a.demonym}
     forces = set(FORCE_NOUNS) | {w.split()[-1] for w in FORCE_ACTIONS}
     out = []
-    for token in doc[:-2]:
+    lower = lower_words(doc)
+    for token in doc_tokens(doc)[:-2]:
         actor = by_demonym.get(token.text)
-        if actor is None or token.i in taken or doc[token.i + 1].lower_ not in {"and", "or"}:
+        if actor is None or token.i in taken or lower[token.i + 1] not in {"and", "or"}:
             continue
         rest = doc[token.i + 2:min(len(doc), token.i + 6)]
         if any(t.lower_ in forces for t in rest) and any(t.i in taken or t.text in by_demonym for t in rest[:2]):
