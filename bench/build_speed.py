@@ -104,8 +104,14 @@ def _run_step(step: str, source: Path, store_path: Path, processes: int) -> dict
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"bench: step {step} failed: {done.stderr.strip()[-500:]}")
-    sys.stderr.write(done.stderr)
+    for line in done.stderr.splitlines():  # each step of each round meets the same problems: said once
+        if line not in _SAID:
+            _SAID.add(line)
+            print(line, file=sys.stderr)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+_SAID: set[str] = set()
 
 
 def _load() -> str:
