@@ -419,3 +419,25 @@ def test_the_readers_version_changes_with_its_code_and_its_data(tmp_path: Path) 
     (package / "reader.py").write_text("RULE = 2\n", encoding="utf-8")
     third = build_module.reader_version.__wrapped__(package)
     assert len({first, second, third}) == 3
+
+
+def test_a_graph_is_written_whole_when_new_and_replaced_whole_when_old(tmp_path: Path) -> None:
+    """replace_graph writes a new graph by one extend and an old one by one update: either way the graph holds
+    exactly the quads given, and the shared quads are added to their own graphs; sync_graph likewise."""
+    store = GraphStore.open(tmp_path / "store")
+    graph, shared = ox.NamedNode("https://example.org/g"), ox.NamedNode("https://example.org/shared")
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+
+    def quad(value: str, in_graph: ox.NamedNode = graph) -> ox.Quad:
+        return ox.Quad(s, p, ox.Literal(value), in_graph)
+
+    store.replace_graph(graph, [quad("a"), quad("b")], [quad("x", shared)])
+    assert set(store.store.quads_for_pattern(None, None, None, graph)) == {quad("a"), quad("b")}
+    store.replace_graph(graph, [quad("c")], [quad("y", shared)])
+    assert set(store.store.quads_for_pattern(None, None, None, graph)) == {quad("c")}
+    assert set(store.store.quads_for_pattern(None, None, None, shared)) == {quad("x", shared), quad("y", shared)}
+    assert store.sync_graph(graph, {quad("c"), quad("d")}) == 1  # additions only
+    assert store.sync_graph(graph, {quad("e")}) == 3  # two gone, one new
+    assert set(store.store.quads_for_pattern(None, None, None, graph)) == {quad("e")}
+    assert store.sync_graph(graph, {quad("e")}) == 0
+    store.close()
