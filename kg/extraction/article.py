@@ -18,6 +18,7 @@ from kg.extraction.mentions import EntityMention
 from kg.extraction.placebook import PlaceBook
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
+from kg.nlp import doc_text
 from kg.reading import Article
 
 Record = EntityMention | EventMention | FiguresMention
@@ -66,7 +67,7 @@ def read_article(article: Article, doc: Doc, *, lexicon: Lexicon | None = None,
     """What ``article`` (parsed as ``doc``, from :func:`analysed_text` or its bare text) says."""
     lexicon = lexicon or Lexicon.load()
     gazetteer = gazetteer or Gazetteer.load()
-    text = doc.text  # built from the tokens at each call: once
+    text = doc_text(doc)
     title_chars = len(text) - len(article.text) if text != article.text and text.endswith(article.text) else 0
     mentions = read_entities(doc, lexicon, gazetteer)
     told = list(event_mentions(doc, mentions, lexicon, gazetteer, title_chars=title_chars))

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.datevalue import MONTH_NAMES
 from kg.extraction.figures import parse_number
+from kg.nlp import doc_text
 
 _Kept = TypeVar("_Kept")
 
@@ -39,15 +40,15 @@ def _kept(doc: Doc, key: str, make: Callable[[Doc], _Kept]) -> _Kept:
 
 
 def text_of(span: Span) -> str:
-    """``span.text``, sliced from its doc's text rather than joined from a Token object of each of its words
-    (spaCy joins a doc's text from its tokens at each call too: it is joined once, and kept).
+    """``span.text``, sliced from its doc's kept text (:func:`kg.nlp.doc_text`) rather than joined from a
+    Token object of each of its words.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Shells hit Aleppo.  Six died.")
     >>> text_of(doc[5:8]), all(text_of(doc[a:b]) == doc[a:b].text for a in range(9) for b in range(a, 9))
     ('Six died.', True)
     """
-    return _kept(span.doc, "kg_text", lambda doc: doc.text)[span.start_char:span.end_char]
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 def doc_tokens(doc: Doc) -> tuple[Token, ...]:
