@@ -58,9 +58,10 @@ def build_rows(source: Path, processes: int, folder: Path, rounds: int) -> list[
     articles, times = build_speed.measure(source, processes, folder, rounds)
     one, many, dask, rerun = (build_speed.ratio(times, top, bottom) for _, top, bottom in build_speed.RATIOS)
     n, each = processes, f"median of {rounds} rounds" if rounds > 1 else "1 round"
-    return [(f"build, 1 process / bare nlp.pipe ({articles} articles, {each}), speed", f"{one:.2f}", ">= 0.85",
+    # three decimals where the target has two, so that a figure just under it does not print as the target
+    return [(f"build, 1 process / bare nlp.pipe ({articles} articles, {each}), speed", f"{one:.3f}", ">= 0.85",
              one >= 0.85),
-            (f"build, {n} processes / 1 process, speed", f"{many:.2f}", ">= 1.5", many >= 1.5),
+            (f"build, {n} processes / 1 process, speed", f"{many:.3f}", ">= 1.5", many >= 1.5),
             (f"build on Dask LocalCluster({n}) / embedded with {n}, speed", f"{dask:.2f}", "", None),
             ("re-run of unchanged input / first build, time", f"{rerun:.3f}", "<= 0.03", rerun <= 0.03)]
 
