@@ -305,3 +305,26 @@ def test_a_request_that_finds_every_worker_busy_gets_503_and_retry_after(tmp_pat
             t.join()
         wait_until(lambda: busy.endpoint.pool.idle() == 1)  # the killed worker's replacement
         assert form_post_from(busy, "127.0.0.3", FAST)[0] == 200
+
+
+def test_a_worker_stopped_from_two_threads_at_once_is_stopped_once(tmp_path: Path) -> None:
+    """The pool's close and a request thread giving back a broken worker may stop one worker together: its
+    connection is closed once, and neither thread raises."""
+    from kg.serve.pool import _Worker
+
+    worker = _Worker(build_store(tmp_path / "store"))
+    errors: list[BaseException] = []
+
+    def stop() -> None:
+        try:
+            worker.stop()
+        except BaseException as err:  # noqa: BLE001 - any error is the failure
+            errors.append(err)
+
+    threads = [threading.Thread(target=stop) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert worker.stopped and worker.process.poll() is not None and worker.conn.closed

@@ -105,6 +105,8 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.ready = False
         self.niced = False
+        self.stopped = False
+        self._stopping = threading.Lock()
 
     @property
     def pid(self) -> int:
@@ -149,14 +151,20 @@ class _Worker:
         return True
 
     def stop(self) -> None:
-        """Kill the process, reap it and close the connection."""
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            log.warning("worker %d did not exit after SIGKILL", self.pid)
-        self.conn.close()
+        """Kill the process, reap it and close the connection, once: the pool's close and a request thread
+        giving back a broken worker may both stop it (closing its connection twice closed a descriptor number
+        that another connection could have been given meanwhile)."""
+        with self._stopping:
+            if self.stopped:
+                return
+            self.stopped = True
+            if self.process.poll() is None:
+                self.process.kill()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                log.warning("worker %d did not exit after SIGKILL", self.pid)
+            self.conn.close()
 
 
 @dataclass
