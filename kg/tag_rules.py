@@ -219,7 +219,7 @@ class ArrayAnnotations:
             setting = self.sets[column, numbers]
             tokens, first = numpy.unique(targets[setting], return_index=True)  # each token's last rule
             array[tokens, column] = self.value[column, numbers[setting]][first]
-        doc.from_array(self.columns, array)
+        doc.from_array(self.columns, array)  # type: ignore[arg-type]  # a uint64 array, which mypy reads as no Ints2d
 
 
 def index_attribute_ruler(nlp: Language) -> bool:
