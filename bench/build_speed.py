@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/build_speed.py [CSV] [--limit N] [--processes N] [--rounds R]
 
-Prints one table, every figure from this one run. Each of R rounds (default 3) runs every step once, in
-this order, each into a fresh on-disk store:
+Prints one table, every figure from this one run. Each of R rounds (default 5) runs every step once, in
+this order in the even rounds (the first is round 0) and the first four in the reverse order in the odd
+ones, each into a fresh on-disk store:
 
 - bare spaCy: ``spacy.load`` of the English model, then ``nlp.pipe`` over the texts the build parses
   (title and body), batches of 64;
@@ -16,9 +17,13 @@ then the ratios: build1/bare and buildN/build1 (speed), dask/embedded with N pro
 re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
 workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual machine the speed of
 the same build drifts by 10% and more from one minute to the next (seen here: 61 s and 74 s for one build,
-on an idle machine), so a ratio of two steps run once, minutes apart, says as much about the drift as about
-the code; the rounds' seconds are printed too. The machine's load average is printed before and after. The
-default input is the FA-KES corpus in ../shared/corpora/fa-kes/.
+on an idle machine; the same 1-process build 56 s to 72 s in nine runs within half an hour, its CPU time
+with it), so a ratio of two steps run once, minutes apart, says as much about the drift as about the code.
+The order alternates so that a step that runs after the other in one round runs before it in the next
+(a drift within rounds then pulls the two ways). The rounds' seconds are printed too, and the ratio of the
+best times of the two steps (as ``timeit`` reads its runs: the machine's interference only adds time). The
+machine's load average is printed before and after. The default input is the FA-KES corpus in
+../shared/corpora/fa-kes/.
 """
 from __future__ import annotations
 
@@ -119,7 +124,20 @@ def _load() -> str:
 
 
 STEPS = ("bare", "one", "many", "dask", "rerun")
-"""The steps of one round, in the order they run (see the module's docstring)."""
+"""The steps of a round, in the order they run in an even round (see :func:`round_order`)."""
+
+
+def round_order(n: int) -> tuple[str, ...]:
+    """The order of the steps in round ``n``: :data:`STEPS` in an even round, its first four reversed in an odd
+    one (the re-run last in both: it runs over the 1-process build's store).
+
+    >>> round_order(0), round_order(1)
+    (('bare', 'one', 'many', 'dask', 'rerun'), ('dask', 'many', 'one', 'bare', 'rerun'))
+    """
+    first = STEPS[:-1] if n % 2 == 0 else STEPS[-2::-1]
+    return (*first, STEPS[-1])
+
+
 RATIOS = (("build1/bare (speed)", "bare", "one"), ("buildN/build1 (speed)", "one", "many"),
           ("dask(N)/embedded(N) (speed)", "many", "dask"), ("re-run/first build (time)", "rerun", "one"))
 """Each ratio's name and the two steps it divides, numerator first (a speed: the slower step's time on top)."""
@@ -128,7 +146,7 @@ RATIOS = (("build1/bare (speed)", "bare", "one"), ("buildN/build1 (speed)", "one
 def measure(source: Path, processes: int, folder: Path, rounds: int = 1) -> tuple[int, dict[str, list[tuple[float, float]]]]:
     """(articles, step -> [(wall s, CPU s) of each round]) of bare spaCy and of the builds of ``source``.
 
-    Each round runs every step once, in :data:`STEPS` order, each in a fresh interpreter and (but the re-run)
+    Each round runs every step once, in :func:`round_order`, each in a fresh interpreter and (but the re-run)
     a fresh store in ``folder`` (removed after the round), so the two sides of each ratio run minutes apart,
     not a whole benchmark apart.
     """
@@ -136,7 +154,7 @@ def measure(source: Path, processes: int, folder: Path, rounds: int = 1) -> tupl
     articles = 0
     for n in range(rounds):
         stores = folder / f"round{n}"
-        for step in STEPS:
+        for step in round_order(n):
             store = stores / ("one" if step == "rerun" else step)
             measured = _run_step(step, source, store, processes)
             times[step].append((measured["wall"], measured["cpu"]))
@@ -155,12 +173,21 @@ def ratio(times: dict[str, list[tuple[float, float]]], top: str, bottom: str, *,
     return statistics.median(a[column] / b[column] for a, b in zip(times[top], times[bottom], strict=True))
 
 
+def best_ratio(times: dict[str, list[tuple[float, float]]], top: str, bottom: str) -> float:
+    """Step ``top``'s best wall time over step ``bottom``'s, over the rounds.
+
+    >>> best_ratio({"a": [(2.0, 1.0), (9.0, 1.0)], "b": [(1.0, 1.0), (3.0, 1.0)]}, "a", "b")
+    2.0
+    """
+    return min(wall for wall, _ in times[top]) / min(wall for wall, _ in times[bottom])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
     parser.add_argument("--processes", type=int, default=None, help="N (default: the cores available)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of every step (default 3; medians are shown)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of every step (default 5; medians are shown)")
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)  # one step, run by _run_step
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -184,11 +211,12 @@ def main() -> None:
         seconds, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
         print(f"{names[step]:40} {seconds:8.2f} {articles / seconds:11.1f} {cpu:8.2f}   "
               + " ".join(f"{w:.2f}" for w, _ in runs))
-    print(f"{'ratio (median of the rounds)':40} {'wall':>8} {'':>11} {'CPU':>8}")
+    print(f"{'ratio (median of the rounds)':40} {'wall':>8} {'':>11} {'CPU':>8}   {'best times':>10}")
     for name, top, bottom in RATIOS:
         name = name.replace("N", str(n))
         digits = 3 if top == "rerun" else 2
-        print(f"{name:40} {ratio(times, top, bottom):8.{digits}f} {'':>11} {ratio(times, top, bottom, cpu=True):8.{digits}f}")
+        print(f"{name:40} {ratio(times, top, bottom):8.{digits}f} {'':>11} {ratio(times, top, bottom, cpu=True):8.{digits}f}"
+              f"   {best_ratio(times, top, bottom):10.{digits}f}")
 
 
 if __name__ == "__main__":

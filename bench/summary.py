@@ -7,7 +7,8 @@ Each row is measured here, now, by the benchmark that explains it (run that scri
 * start-up (bench/cli_start.py): `kg --help` and `kg query events` on the seeds;
 * build speed (bench/build_speed.py), on the CSV (default FA-KES): a build with 1 process against bare spaCy,
   N processes against 1, the Dask LocalCluster(N) against the embedded build with N, a re-run against the
-  first build, each the median of R rounds' ratios (default 3: see bench/build_speed.py for why);
+  first build, each the median of R rounds' ratios (default 5: see bench/build_speed.py for why), with the
+  ratio of the best times of the rounds beside the first two;
 * linearity (bench/build_scale.py): CPU per article building the corpus 8 times over (shifted copies, nothing
   merges) against building it once, the model's load left out of both; ``--scale-limit`` rows of it;
 * the read side on that 8x store (bench/query_speed.py): named queries with a name against the same SPARQL on
@@ -59,9 +60,12 @@ def build_rows(source: Path, processes: int, folder: Path, rounds: int) -> list[
     one, many, dask, rerun = (build_speed.ratio(times, top, bottom) for _, top, bottom in build_speed.RATIOS)
     n, each = processes, f"median of {rounds} rounds" if rounds > 1 else "1 round"
     # three decimals where the target has two, so that a figure just under it does not print as the target
+    best_one, best_many = (build_speed.best_ratio(times, top, bottom) for _, top, bottom in build_speed.RATIOS[:2])
     return [(f"build, 1 process / bare nlp.pipe ({articles} articles, {each}), speed", f"{one:.3f}", ">= 0.85",
              one >= 0.85),
+            ("  the same, best time of each over the rounds", f"{best_one:.3f}", "", None),
             (f"build, {n} processes / 1 process, speed", f"{many:.3f}", ">= 1.5", many >= 1.5),
+            ("  the same, best time of each over the rounds", f"{best_many:.3f}", "", None),
             (f"build on Dask LocalCluster({n}) / embedded with {n}, speed", f"{dask:.2f}", "", None),
             ("re-run of unchanged input / first build, time", f"{rerun:.3f}", "<= 0.03", rerun <= 0.03)]
 
@@ -121,7 +125,7 @@ def main() -> None:
     parser.add_argument("--scale-limit", type=int, default=None, help="rows of the CSV copied 8 times (default all)")
     parser.add_argument("--processes", type=int, default=available_cores(), help="N (default: the cores available)")
     parser.add_argument("--runs", type=int, default=9, help="runs of each timed command or query (medians)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the build speeds (median ratios)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the build speeds (median ratios)")
     args = parser.parse_args()
     if not args.csv.is_file():
         sys.exit(f"bench: no corpus at {args.csv}")

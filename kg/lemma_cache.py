@@ -10,9 +10,9 @@ asks the lemmatizer only for combinations it has not seen, and writes all
 lemmas back at once. A token that already has a lemma (the attribute ruler
 sets a few) keeps it, as the lemmatizer would. For a word it has not seen,
 the lemmatizer tests each form its rules make for membership of a list of
-the known words of that part of speech (57,528 nouns: 150 us a word, 2 s
-over FA-KES); :func:`cache_lemmatizer` makes those lists sets, which give
-the same answers.
+the known words of that part of speech (57,528 nouns: 135 us a word, and
+FA-KES has about 13,000 such words); :func:`cache_lemmatizer` makes those
+lists sets, which give the same answers (14 us a word).
 """
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def load_pipeline(model: str = MODEL) -> Language:
 def _freeze_loaded_objects() -> None:
     """Keep what is loaded so far (the model, its vocabulary, the lexicons, the gazetteer: objects that live
     as long as the process) out of the garbage collector's full collections, which would otherwise walk them
-    every time (12 times in a build of FA-KES: 1.5 s of collection, 0.4 s with them frozen); the garbage made
+    every time (12 times in a build of FA-KES: 1.5 s of collection, 0.4-0.6 s with them frozen); the garbage made
     while loading is collected first, so none of it is kept."""
     gc.collect()
     gc.freeze()

@@ -40,7 +40,8 @@ MEMO_ROWS = 100_000
 
 
 class Unindexable(ValueError):
-    """A pattern that :class:`IndexedRules` cannot match by lookup."""
+    """A pattern that :class:`IndexedRules` cannot match by lookup, or a rule whose attributes
+    :class:`ArrayAnnotations` cannot set."""
 
 
 class _Anchored:
