@@ -3,7 +3,8 @@
     .venv/bin/python bench/query_speed.py [--store DIR] [--runs N]
 
 On a store (default: the seeds, built into a temporary folder first; for a real figure name a FA-KES store,
-or the 8x store that bench/build_scale.py leaves with --keep), prints, as medians of N runs (default 15; the two sides of each ratio run in turn):
+or the 8x store that bench/build_scale.py leaves with --keep), prints, as medians of N runs (default 31; the two sides of each ratio run in turn, the ratio the median
+of the turns' own ratios):
 
 * each named query with a name parameter, run by name with the name as a user gives it (as written, and in
   lower case), against the same SPARQL run directly on pyoxigraph with the node's IRI bound: the ratio is what
@@ -51,6 +52,21 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
 def paired_ms(first: Callable[[], object], second: Callable[[], object] | None, runs: int) -> tuple[float, float]:
     """Median milliseconds of ``first`` and ``second`` run in turn ``runs`` times (after a warm-up), so that
     a load that comes and goes weighs on both alike; 0.0 for a missing ``second``."""
+    medians, _ = _paired(first, second, runs)
+    return medians[0], medians[1] if len(medians) > 1 else 0.0
+
+
+def paired_ratio(first: Callable[[], object], second: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    """:func:`paired_ms` of the two, and the median of the ratios of each turn's two times: on a machine whose
+    speed drifts from one second to the next, the two medians may come from slower and faster moments, the
+    two times of one turn from the same moment."""
+    medians, times = _paired(first, second, runs)
+    return medians[0], medians[1], statistics.median(a / b for a, b in zip(*times, strict=True))
+
+
+def _paired(first: Callable[[], object], second: Callable[[], object] | None,
+            runs: int) -> tuple[list[float], list[list[float]]]:
+    """(median ms of each action, the seconds of each of its runs), the actions run in turn."""
     actions = [a for a in (first, second) if a is not None]
     for action in actions:
         action()
@@ -60,12 +76,12 @@ def paired_ms(first: Callable[[], object], second: Callable[[], object] | None, 
             started = time.perf_counter()
             action()
             spent.append(time.perf_counter() - started)
-    medians = [statistics.median(t) * 1000 for t in times]
-    return medians[0], medians[1] if len(medians) > 1 else 0.0
+    return [statistics.median(t) * 1000 for t in times], times
 
 
-def named_rows(store: GraphStore, runs: int) -> list[tuple[str, float, float]]:
-    """(query and name, named ms, direct ms) for each named query with a name parameter and each spelling."""
+def named_rows(store: GraphStore, runs: int) -> list[tuple[str, float, float, float]]:
+    """(query and name, named ms, direct ms, median of the turns' ratios) for each named query with a name
+    parameter and each spelling."""
     out = []
     for name, param, value in NAMED:
         query = load_query(name)
@@ -79,8 +95,8 @@ def named_rows(store: GraphStore, runs: int) -> list[tuple[str, float, float]]:
                                           substitutions={ox.Variable(param): nodes[0]}))
 
         for spelling in (value, value.lower()):
-            named, direct_ms = paired_ms(lambda: run_query(store, name, {param: spelling}), direct, runs)
-            out.append((f"{name} {param}={spelling!r}", named, direct_ms))
+            named, direct_ms, ratio = paired_ratio(lambda: run_query(store, name, {param: spelling}), direct, runs)
+            out.append((f"{name} {param}={spelling!r}", named, direct_ms, ratio))
     return out
 
 
@@ -108,7 +124,7 @@ def http_ms(store_dir: Path, store: GraphStore, runs: int) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=None, help="a built store (default: the seeds, built first)")
-    parser.add_argument("--runs", type=int, default=15, help="runs of each measurement (the median is shown)")
+    parser.add_argument("--runs", type=int, default=31, help="runs of each measurement (the median is shown)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = args.store
@@ -122,8 +138,8 @@ def main() -> None:
         store = GraphStore.open(store_dir, read_only=True)
         print(f"store: {store_dir} ({len(store.store)} quads)")
         print(f"{'named query, name as given':58} {'named ms':>9} {'direct ms':>9} {'ratio':>6}")
-        for label, named, direct in named_rows(store, args.runs):
-            print(f"{label:58} {named:9.2f} {direct:9.2f} {named / direct:6.2f}")
+        for label, named, direct, ratio in named_rows(store, args.runs):
+            print(f"{label:58} {named:9.2f} {direct:9.2f} {ratio:6.2f}")
         rows = guard_ms(args.runs)
         worst = max(rows, key=lambda r: r[1])
         fast = max(ms for name, ms in rows if name != worst[0]) if len(rows) > 1 else worst[1]
