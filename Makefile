@@ -34,6 +34,7 @@ bench: $(STAMP)
 bench-detail: $(STAMP)
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/pipeline_parts.py
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/query_speed.py
 	$(BIN)/python bench/hostile_input.py
