@@ -3,8 +3,8 @@
     .venv/bin/python bench/query_speed.py [--store DIR] [--runs N]
 
 On a store (default: the seeds, built into a temporary folder first; for a real figure name a FA-KES store,
-or the 8x store that bench/build_scale.py leaves with --keep), prints, as medians of N runs (default 31; the two sides of each ratio run in turn, the ratio the median
-of the turns' own ratios):
+or the 8x store that bench/build_scale.py leaves with --keep), prints, as medians of N runs (default 31; the
+two sides of each ratio run in turn, the ratio the median of the turns' own ratios):
 
 * each named query with a name parameter, run by name with the name as a user gives it (as written, and in
   lower case), against the same SPARQL run directly on pyoxigraph with the node's IRI bound: the ratio is what
