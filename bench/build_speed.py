@@ -17,7 +17,7 @@ then the ratios: build1/bare and buildN/build1 (speed), dask/embedded with N pro
 re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
 workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual machine the speed of
 the same build drifts by 10% and more from one minute to the next (seen here: 61 s and 74 s for one build,
-on an idle machine; the same 1-process build 56 s to 72 s in nine runs within half an hour, its CPU time
+on an idle machine; three runs of one 1-process build 56 s to 69 s within half an hour, its CPU time
 with it), so a ratio of two steps run once, minutes apart, says as much about the drift as about the code.
 The order alternates so that a step that runs after the other in one round runs before it in the next
 (a drift within rounds then pulls the two ways). The rounds' seconds are printed too, and the ratio of the
