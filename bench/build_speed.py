@@ -8,12 +8,16 @@ ones, each into a fresh on-disk store:
 
 - bare spaCy: ``spacy.load`` of the English model, then ``nlp.pipe`` over the texts the build parses
   (title and body), batches of 64;
+- the same with the model's matrix products through numpy's BLAS on one thread, as the build's pipeline runs
+  them (``kg.matrix_ops``; spaCy as installed runs them through BLIS, which on a processor it has no kernel
+  for falls back to a generic one): the part of the build that is spaCy's, so that build1/bare on this
+  BLAS is the rest of the build in proportion, where build1/bare also counts what the BLAS saves;
 - ``kg build`` with 1 process (read, parse, extract, write, resolve; the pipeline's load included);
 - ``kg build --processes N`` (default: the cores available) and ``--engine dask`` on a LocalCluster of N
   workers (its start included);
 - a re-run of the 1-process build over the same input (nothing changed);
 
-then the ratios: build1/bare and buildN/build1 (speed), dask/embedded with N processes (speed), and
+then the ratios: build1/bare, build1/bare on numpy's BLAS and buildN/build1 (speed), dask/embedded with N processes (speed), and
 re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
 workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual machine the speed of
 the same build drifts by 10% and more from one minute to the next (seen here: 61 s and 74 s for one build,
@@ -70,7 +74,7 @@ def _cpu() -> float:
 def _step(step: str, source: Path, store_path: Path, processes: int) -> dict[str, float]:
     """Run one step in this (fresh) process: its articles, wall seconds and CPU seconds, from the import of
     spaCy (bare) or of the build on, after the bare step's untimed read of the texts."""
-    if step == "bare":
+    if step in ("bare", "bare_numpy"):
         from kg.extraction import analysed_text
         from kg.nlp import MODEL
         from kg.reading import Article, read_articles
@@ -81,6 +85,10 @@ def _step(step: str, source: Path, store_path: Path, processes: int) -> dict[str
         import spacy
 
         nlp = spacy.load(MODEL)
+        if step == "bare_numpy":
+            from kg.matrix_ops import use_numpy_blas
+
+            use_numpy_blas(nlp)
         for _ in nlp.pipe(texts, batch_size=64):
             pass
         return {"articles": len(texts), "wall": time.perf_counter() - started, "cpu": _cpu() - cpu}
@@ -123,22 +131,23 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-STEPS = ("bare", "one", "many", "dask", "rerun")
+STEPS = ("bare", "bare_numpy", "one", "many", "dask", "rerun")
 """The steps of a round, in the order they run in an even round (see :func:`round_order`)."""
 
 
 def round_order(n: int) -> tuple[str, ...]:
-    """The order of the steps in round ``n``: :data:`STEPS` in an even round, its first four reversed in an odd
+    """The order of the steps in round ``n``: :data:`STEPS` in an even round, all but the last reversed in an odd
     one (the re-run last in both: it runs over the 1-process build's store).
 
-    >>> round_order(0), round_order(1)
-    (('bare', 'one', 'many', 'dask', 'rerun'), ('dask', 'many', 'one', 'bare', 'rerun'))
+    >>> round_order(0), round_order(1)[:-1]
+    (('bare', 'bare_numpy', 'one', 'many', 'dask', 'rerun'), ('dask', 'many', 'one', 'bare_numpy', 'bare'))
     """
     first = STEPS[:-1] if n % 2 == 0 else STEPS[-2::-1]
     return (*first, STEPS[-1])
 
 
-RATIOS = (("build1/bare (speed)", "bare", "one"), ("buildN/build1 (speed)", "one", "many"),
+RATIOS = (("build1/bare (speed)", "bare", "one"), ("build1/bare on numpy's BLAS (speed)", "bare_numpy", "one"),
+          ("buildN/build1 (speed)", "one", "many"),
           ("dask(N)/embedded(N) (speed)", "many", "dask"), ("re-run/first build (time)", "rerun", "one"))
 """Each ratio's name and the two steps it divides, numerator first (a speed: the slower step's time on top)."""
 
@@ -204,7 +213,7 @@ def main() -> None:
         articles, times = measure(_slice(args.csv, args.limit, Path(tmp)), n, Path(tmp), args.rounds)
     print(f"articles: {articles}   cores available: {available_cores()}   rounds: {args.rounds}   "
           f"load average before: {load_before}   after: {_load()}")
-    names = {"bare": "bare spaCy (load + nlp.pipe)", "one": "kg build, 1 process", "many": f"kg build, {n} processes",
+    names = {"bare": "bare spaCy (load + nlp.pipe)", "bare_numpy": "bare spaCy on numpy's BLAS", "one": "kg build, 1 process", "many": f"kg build, {n} processes",
              "dask": f"kg build, dask LocalCluster({n})", "rerun": "kg build re-run, 1 process"}
     print(f"{'step (median of the rounds)':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}   each round's seconds")
     for step, runs in times.items():

