@@ -17,12 +17,12 @@ ones, each into a fresh on-disk store:
   workers (its start included);
 - a re-run of the 1-process build over the same input (nothing changed);
 
-then the ratios: build1/bare, build1/bare on numpy's BLAS and buildN/build1 (speed), dask/embedded with N processes (speed), and
-re-run/first build (time), each by wall time and by CPU time (this process's and its ended children's: the
-workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual machine the speed of
-the same build drifts by 10% and more from one minute to the next (seen here: 61 s and 74 s for one build,
-on an idle machine; three runs of one 1-process build 56 s to 69 s within half an hour, its CPU time
-with it), so a ratio of two steps run once, minutes apart, says as much about the drift as about the code.
+then the ratios: build1/bare, build1/bare on numpy's BLAS and buildN/build1 (speed), dask/embedded with N
+processes (speed), and re-run/first build (time), each by wall time and by CPU time (this process's and its
+ended children's: the workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual
+machine the speed of the same build drifts by 10% and more from one minute to the next (seen here: 61 s and
+74 s for one build, on an idle machine; three runs of one 1-process build 56 s to 69 s within half an hour,
+its CPU time with it), so a ratio of two steps run once, minutes apart, says as much about the drift as about the code.
 The order alternates so that a step that runs after the other in one round runs before it in the next
 (a drift within rounds then pulls the two ways). The rounds' seconds are printed too, and the ratio of the
 best times of the two steps (as ``timeit`` reads its runs: the machine's interference only adds time). The
@@ -213,7 +213,8 @@ def main() -> None:
         articles, times = measure(_slice(args.csv, args.limit, Path(tmp)), n, Path(tmp), args.rounds)
     print(f"articles: {articles}   cores available: {available_cores()}   rounds: {args.rounds}   "
           f"load average before: {load_before}   after: {_load()}")
-    names = {"bare": "bare spaCy (load + nlp.pipe)", "bare_numpy": "bare spaCy on numpy's BLAS", "one": "kg build, 1 process", "many": f"kg build, {n} processes",
+    names = {"bare": "bare spaCy (load + nlp.pipe)", "bare_numpy": "bare spaCy on numpy's BLAS",
+             "one": "kg build, 1 process", "many": f"kg build, {n} processes",
              "dask": f"kg build, dask LocalCluster({n})", "rerun": "kg build re-run, 1 process"}
     print(f"{'step (median of the rounds)':40} {'seconds':>8} {'articles/s':>11} {'CPU s':>8}   each round's seconds")
     for step, runs in times.items():

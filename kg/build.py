@@ -3,7 +3,9 @@
 The input is read once, in full, before any NLP: of two articles with one id
 only the later one is built, and unchanged articles (same id, same content
 hash) are skipped before the spaCy model is even loaded, so a re-run of the
-same input changes nothing and costs little. The articles left are analysed
+same input changes nothing and costs little. The content hash is of the record
+as the input gives it (and of the reader's version), so an unchanged record is
+known before its text is cleaned, and is not cleaned. The articles left are analysed
 (parsed and read into records, :mod:`kg.analysis`) in this process, in worker
 processes (:mod:`kg.workers`) or on a Dask cluster (:mod:`kg.dask_build`);
 only this process writes to the store, in input order, whatever the engine.
@@ -40,7 +42,7 @@ from kg.errors import EngineError, KgError, StoreError
 from kg.iris import content_hash
 from kg.limits import MAX_CHARS
 from kg.rdf import article_quads
-from kg.reading import Article, ReadProblem, read_articles
+from kg.reading import Article, ReadProblem, Unchanged, read_articles
 from kg.store import GraphStore
 
 BATCH_SIZE = 64
@@ -84,11 +86,18 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
     the later one) and write it back. Only the articles to build are held in memory, not the unchanged ones.
     """
     latest: dict[str, Task | None] = {}  # id -> the article to build, or None: the store holds it unchanged
-    for item in read_articles(paths, columns=columns, max_chars=max_chars):
+
+    def known(article_id: str, input_digest: str) -> bool:
+        return store.article_hash(article_id) == content_hash(_versioned(input_digest))
+
+    for item in read_articles(paths, columns=columns, max_chars=max_chars, known=known):
         if isinstance(item, ReadProblem):
             problem(item)
             continue
         latest.pop(item.id, None)  # a later article with the same id replaces it, and takes its place
+        if isinstance(item, Unchanged):
+            latest[item.id] = None
+            continue
         try:
             digest = content_hash(_fingerprint(item))
             stored = store.article_hash(item.id)
@@ -101,10 +110,17 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
 
 
 def _fingerprint(article: Article) -> str:
-    """Everything about an article that the graph depends on, as one string: the article, and the version of the
-    reader (a build after an upgrade reads every article again)."""
+    """Everything about an article that the graph depends on, as one string: the record it was read from
+    (:func:`kg.reading.input_digest`) or, for an article not read from one, the article itself; and the
+    version of the reader (a build after an upgrade reads every article again)."""
+    if article.input_digest:
+        return _versioned(article.input_digest)
     return "\x1f".join(str(v or "") for v in (article.id, article.title, article.published, article.source,
                                               article.url, article.text, reader_version()))
+
+
+def _versioned(input_digest: str) -> str:
+    return f"{input_digest}\x1f{reader_version()}"
 
 
 PACKAGE = Path(__file__).resolve().parent

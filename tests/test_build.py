@@ -28,6 +28,7 @@ from kg.build import BuildInterrupted, build
 from kg.cli import EXIT_INTERRUPTED, cli
 from kg.errors import KgError
 from kg.reading import Article, read_articles
+from kg.reading import records as records_module
 from kg.iris import mint_iri
 from kg.store import GraphStore
 from kg.vocab import CANONICAL_GRAPH, CKG, CURATION_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES
@@ -195,6 +196,30 @@ def test_a_rerun_reports_nothing_to_do_and_skips_the_nlp(corpus: Reference, monk
     report = build([corpus.folder], store=store, progress=False)
     assert (report.added, report.replaced, report.unchanged, report.skipped, report.resolved) == (0, 0, N_ARTICLES, 0, 0)
     assert read == []
+
+
+def test_a_rerun_cleans_no_text_and_a_changed_record_is_built_again(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = tmp_path / "recs.jsonl"
+    records = [{"id": f"r{n}", "text": f"Shelling of {place} killed {n + 3} people on Monday.",
+                "published": "2016-02-03"} for n, place in enumerate(PLACES[:3])]
+    recs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    store = GraphStore.open(None)
+    build([recs], store=store, progress=False)
+    before = set(map(str, store.quads()))
+    cleaned: list[str] = []
+    real_clean = records_module.clean_text
+    monkeypatch.setattr(records_module, "clean_text", lambda text, **k: cleaned.append(text) or real_clean(text, **k))
+    report = build([recs], store=store, progress=False)
+    assert (report.added, report.replaced, report.unchanged, cleaned) == (0, 0, 3, [])
+    assert set(map(str, store.quads())) == before
+    records[1]["source"] = "AFP"  # metadata only: the text cleans to the same article, but the graph differs
+    recs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = build([recs], store=store, progress=False)
+    assert (report.added, report.replaced, report.unchanged, cleaned) == (0, 1, 2, [records[1]["text"]])
+    sources = {row["s"].value for row in store.query(
+        "SELECT ?s WHERE { GRAPH ?g { ?a dcterms:identifier 'r1' ; ckg:sourceOutlet ?s } }")}
+    assert sources == {"AFP"}
 
 
 def test_problems_are_reported_as_met_and_in_the_report(tmp_path: Path) -> None:

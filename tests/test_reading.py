@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kg.errors import InputError
 from kg.furniture import clean_text, clean_title, dateline_date, normalise, parse_date
 from kg.reading import Article, ReadProblem, read_articles
+from kg.reading import records as records_module
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -655,6 +656,7 @@ def test_numeric_dates_need_an_order_only_when_ambiguous(date: dt.date) -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_clean_text_never_fails_and_normalises(text: str) -> None:
     cleaned = clean_text(text)
+    assert len(cleaned.text) <= len(text)  # never longer: a text within --max-chars is never cut (kg.reading)
     assert "\r" not in cleaned.text
     assert all(line == line.strip() for line in cleaned.text.split("\n"))
     assert "\n\n\n" not in cleaned.text
@@ -670,3 +672,58 @@ def test_fakes_sample_is_the_real_header() -> None:
     with (DATA / "fakes_sample.csv").open(encoding="utf-8", newline="") as f:
         assert next(csv.reader(f)) == ["unit_id", "article_title", "article_content", "source", "date",
                                        "location", "labels"]
+
+
+# ---------------------------------------------------------------------- records the caller already holds
+
+
+def test_a_record_the_caller_holds_is_unchanged_and_not_cleaned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = tmp_path / "recs.jsonl"
+    records = [{"id": "a1", "text": "Shelling of Homs killed 3 people.", "published": "2016-02-30"},
+               {"id": "a2", "text": "Clashes in Aleppo killed 9 fighters.", "title": "Clashes"}]
+    recs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    first = [item for item in read_articles([recs]) if isinstance(item, Article)]
+    digests = {a.id: a.input_digest for a in first}
+    assert len(digests) == 2 and all(len(d) == 64 for d in digests.values())
+    cleaned: list[str] = []
+    real_clean = records_module.clean_text
+    monkeypatch.setattr(records_module, "clean_text", lambda text, **k: cleaned.append(text) or real_clean(text, **k))
+    asked: list[tuple[str, str]] = []
+
+    def holds_a1(key: str, digest: str) -> bool:
+        asked.append((key, digest))
+        return key == "a1" and digest == digests["a1"]
+
+    items = list(read_articles([recs], known=holds_a1))
+    assert asked == list(digests.items())
+    assert [type(item).__name__ for item in items] == ["ReadProblem", "Unchanged", "Article"]
+    assert "bad date" in items[0].message  # the warnings about a held record's fields are still given
+    assert (items[1].id, items[1].origin) == ("a1", f"{recs}:1")
+    assert cleaned == [records[1]["text"]]  # only the record the caller does not hold
+    assert items[2] == first[1]
+
+
+def test_the_input_digest_follows_every_field_and_a_limit_that_cuts(tmp_path: Path) -> None:
+    recs = tmp_path / "recs.jsonl"
+
+    def digest(record: dict[str, str], max_chars: int = 1000) -> str:
+        recs.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        article, = [a for a in read_articles([recs], max_chars=max_chars) if isinstance(a, Article)]
+        return article.input_digest
+
+    base = {"id": "a1", "text": "Shelling of Homs killed 3 people. Clashes went on in Aleppo.\n"}
+    digests = [digest(base), digest(base, max_chars=40), digest(base, max_chars=41), digest({**base, "id": "a2"}),
+               digest({**base, "text": base["text"] + " "}),
+               *(digest({**base, field: value}) for field, value in (
+                   ("title", "Homs"), ("source", "AFP"), ("url", "https://example.org/a1"), ("published", "2016-02-03")))]
+    assert len(set(digests)) == len(digests)  # each change of the record, or of a limit that cuts it, is another input
+    assert digest(base) == digests[0] == digest(base, max_chars=len(base["text"]))  # a limit that does not cut: the same
+
+
+def test_a_held_record_longer_than_the_limit_is_cut_again_with_its_warning(tmp_path: Path) -> None:
+    recs = tmp_path / "recs.jsonl"
+    text = " ".join(f"Shelling of Homs killed {n} people." for n in range(40))
+    recs.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
+    items = list(read_articles([recs], max_chars=200, known=lambda key, digest: True))
+    assert [type(item).__name__ for item in items] == ["ReadProblem", "Article"]
+    assert "cut to" in items[0].message

@@ -27,7 +27,9 @@ read month first, elsewhere only when day and month cannot be swapped.
 
 Every text goes through :func:`kg.furniture.clean_text`, which removes page
 furniture and finds a dateline. The publication date comes from metadata
-first, then from the text's dateline, else it is None.
+first, then from the text's dateline, else it is None. A caller that already
+holds an article read from the very same record (``known``: the builder, on a
+re-run) gets an :class:`Unchanged` for it instead, and no cleaning.
 
 Problems have origin ``path`` or ``path:line`` (CSV, JSONL, metadata.csv) or
 ``path[i]`` (the i-th record of a JSON list).
@@ -44,20 +46,20 @@ the later article.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.limits import MAX_CHARS, display_path
 from kg.reading.files import SUFFIXES, read_file
 from kg.reading.folders import METADATA_NAME, read_folder
-from kg.reading.records import FIELDS, Article, Item, ReadOptions, ReadProblem, one_line
+from kg.reading.records import FIELDS, Article, Item, ReadOptions, ReadProblem, Unchanged, input_digest, one_line
 
-__all__ = ["Article", "ReadProblem", "read_articles", "FIELDS", "SUFFIXES"]
+__all__ = ["Article", "ReadProblem", "Unchanged", "read_articles", "input_digest", "FIELDS", "SUFFIXES"]
 
 
 def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None = None,
-                  max_chars: int = MAX_CHARS) -> Iterator[Item]:
+                  max_chars: int = MAX_CHARS, known: Callable[[str, str], bool] | None = None) -> Iterator[Item]:
     """Yield every article found under ``paths``, and a ReadProblem for whatever is skipped.
 
     Args:
@@ -66,6 +68,9 @@ def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None
             ``{"id": "doc", "text": "body"}``; fields not given default to
             columns of the same name.
         max_chars: the longest article text; a longer one is cut at the end of a sentence, with a warning.
+        known: ``known(id, digest)`` says whether the caller already holds the article of that id read from a
+            record of that :func:`input_digest` (a re-run of unchanged input): such a record is yielded as
+            :class:`Unchanged`, after the warnings about its fields, and not cleaned again.
 
     Raises:
         InputError: if ``columns`` names a field we do not have, or ``max_chars`` is not positive (checked at once).
@@ -87,7 +92,7 @@ def read_articles(paths: Sequence[Path | str], *, columns: dict[str, str] | None
         paths = [paths]
     if max_chars < 1:
         raise InputError(f"max_chars must be a positive number of characters, got {max_chars}")
-    return _warn_duplicates(_read_all(list(paths), ReadOptions(_check_columns(columns), max_chars)))
+    return _warn_duplicates(_read_all(list(paths), ReadOptions(_check_columns(columns), max_chars, known)))
 
 
 def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -105,7 +110,7 @@ def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str] | None:
 def _warn_duplicates(items: Iterable[Item]) -> Iterator[Item]:
     seen: dict[str, str] = {}
     for item in items:
-        if isinstance(item, Article):
+        if isinstance(item, (Article, Unchanged)):
             if item.id in seen:
                 yield ReadProblem(item.origin, f"duplicate id {item.id!r}: this article replaces the one read "
                                                f"from {seen[item.id]}", skipped=False)

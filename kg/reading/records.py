@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ class Article:
     url: str | None = None
     origin: str = ""  # where it was read from: "path" or "path:line"
     written: dt.date | None = None  # the date the text gives at its head ("31 Oct 2017 At least seven ..."), if any
+    input_digest: str = ""  # of the record it was made from, before cleaning (see input_digest); "" if not read
 
     @property
     def reference_date(self) -> dt.date | None:
@@ -73,15 +75,27 @@ class ReadProblem:
         return cls(origin, valid_unicode(f"not built, {stage} failed: {type(exc).__name__}: {message}"))
 
 
-Item = Article | ReadProblem
+@dataclass(frozen=True)
+class Unchanged:
+    """A record the caller already holds as an article read from this very input (``ReadOptions.known`` said
+    so): not cleaned again."""
+
+    id: str
+    origin: str
+
+
+Item = Article | ReadProblem | Unchanged
 
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read: the CSV column mapping, and the longest text an article may have."""
+    """How to read: the CSV column mapping, the longest text an article may have, and (if given) which inputs
+    are known: ``known(id, digest)`` is True when the caller holds the article of that id read from a record
+    of that :func:`input_digest`, which is then yielded as :class:`Unchanged` instead of cleaned again."""
 
     columns: dict[str, str] | None = None
     max_chars: int = MAX_CHARS
+    known: Callable[[str, str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +124,30 @@ def isolated(items: Iterator[Item], origin: str, stage: str) -> Iterator[Item]:
         yield ReadProblem.failed(origin, stage, exc)
 
 
+def input_digest(key: str, text: str, max_chars: int, *, title: str | None = None,
+                 published: dt.date | None = None, source: str | None = None, url: str | None = None) -> str:
+    """A digest of everything an article is made from, before cleaning: its text and metadata as the input
+    gives them, and, for a text longer than ``max_chars``, that limit (cleaning never lengthens a text, so a
+    shorter one is never cut). The same digest, read by the same code, makes the same article.
+
+    >>> input_digest("a1", "Raids.", 200) == input_digest("a1", "Raids.", 100) != input_digest("a1", "Raids.", 5)
+    True
+    >>> input_digest("a1", "Raids.", 200, title="x") != input_digest("a1", "Raids.", 200, source="x")
+    True
+    """
+    limit = str(max_chars) if len(text) > max_chars else None
+    fields = (key, text, limit, title, published.isoformat() if published else None, source, url)
+    joined = "\x1f".join("\x1e" if value is None else value for value in fields)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def make_article(key: str, text: str, origin: str, options: ReadOptions, *, title: str | None = None,
                  published: dt.date | None = None, source: str | None = None,
                  url: str | None = None) -> Iterator[Item]:
-    """Clean ``text`` and build the Article (and warnings); metadata given here wins over what the text says."""
+    """Clean ``text`` and build the Article (and warnings); metadata given here wins over what the text says.
+
+    A record ``options.known`` holds is :class:`Unchanged` instead, once the warnings about its fields are
+    given, unless its text is longer than ``max_chars`` (cleaned again, to say it is cut)."""
     fields = {"id": key, "text": text, "title": title, "source": source, "url": url}
     bad = [name for name, value in fields.items() if value and valid_unicode(value) != value]
     if bad:
@@ -126,6 +160,10 @@ def make_article(key: str, text: str, origin: str, options: ReadOptions, *, titl
                                   f"ignored", skipped=False)
         title = None
     limit = options.max_chars
+    digest = input_digest(key, text, limit, title=title, published=published, source=source, url=url)
+    if options.known is not None and len(text) <= limit and options.known(key, digest):
+        yield Unchanged(key, origin)
+        return
     try:
         cleaned = clean_text(cut_at_sentence(text, RAW_CHARS_PER_CHAR * limit), title=title, source=source)
     except Exception as exc:  # one text's failure never costs the others
@@ -141,7 +179,7 @@ def make_article(key: str, text: str, origin: str, options: ReadOptions, *, titl
                                   f"end of a sentence", skipped=False)
     yield Article(id=key, text=body, title=clean_title(title) or cleaned.title,
                   published=published or cleaned.published, source=(source or "").strip() or None,
-                  url=(url or "").strip() or None, origin=origin, written=cleaned.published)
+                  url=(url or "").strip() or None, origin=origin, written=cleaned.published, input_digest=digest)
 
 
 def record_article(values: Mapping[str, Any], origin: str, options: ReadOptions, *,
