@@ -3,7 +3,7 @@
     .venv/bin/python bench/build_speed.py [CSV] [--limit N] [--processes N] [--rounds R]
 
 Prints one table, every figure from this one run. Each of R rounds (default 5) runs every step once, in
-this order in the even rounds (the first is round 0) and the first four in the reverse order in the odd
+this order in the even rounds (the first is round 0) and all but the re-run in the reverse order in the odd
 ones, each into a fresh on-disk store:
 
 - bare spaCy: ``spacy.load`` of the English model, then ``nlp.pipe`` over the texts the build parses
@@ -22,8 +22,8 @@ processes (speed), and re-run/first build (time), each by wall time and by CPU t
 ended children's: the workers', Dask's). Each ratio is the median of the rounds' own ratios: on a virtual
 machine the speed of the same build drifts by 10% and more from one minute to the next (seen here: 61 s and
 74 s for one build, on an idle machine; three runs of one 1-process build 56 s to 69 s within half an hour,
-its CPU time with it), so a ratio of two steps run once, minutes apart, says as much about the drift as about the code.
-The order alternates so that a step that runs after the other in one round runs before it in the next
+its CPU time with it), so a ratio of two steps run once, minutes apart, says as much about the drift as
+about the code. The order alternates so that a step that runs after the other in one round runs before it in the next
 (a drift within rounds then pulls the two ways). The rounds' seconds are printed too, and the ratio of the
 best times of the two steps (as ``timeit`` reads its runs: the machine's interference only adds time). The
 machine's load average is printed before and after. The default input is the FA-KES corpus in

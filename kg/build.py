@@ -42,7 +42,7 @@ from kg.errors import EngineError, KgError, StoreError
 from kg.iris import content_hash
 from kg.limits import MAX_CHARS
 from kg.rdf import article_quads
-from kg.reading import Article, ReadProblem, Unchanged, read_articles
+from kg.reading import ReadProblem, Unchanged, read_articles
 from kg.store import GraphStore
 
 BATCH_SIZE = 64
@@ -88,7 +88,7 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
     latest: dict[str, Task | None] = {}  # id -> the article to build, or None: the store holds it unchanged
 
     def known(article_id: str, input_digest: str) -> bool:
-        return store.article_hash(article_id) == content_hash(_versioned(input_digest))
+        return store.article_hash(article_id) == _content_hash(input_digest)
 
     for item in read_articles(paths, columns=columns, max_chars=max_chars, known=known):
         if isinstance(item, ReadProblem):
@@ -99,7 +99,7 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
             latest[item.id] = None
             continue
         try:
-            digest = content_hash(_fingerprint(item))
+            digest = _content_hash(item.input_digest)
             stored = store.article_hash(item.id)
         except Exception as exc:  # one article's failure never costs the others
             problem(ReadProblem.failed(item.origin or item.id, "reading", exc))
@@ -109,18 +109,11 @@ def _pending(paths: Sequence[Path | str], columns: dict[str, str] | None, max_ch
     return [task for task in latest.values() if task is not None]
 
 
-def _fingerprint(article: Article) -> str:
-    """Everything about an article that the graph depends on, as one string: the record it was read from
-    (:func:`kg.reading.input_digest`) or, for an article not read from one, the article itself; and the
-    version of the reader (a build after an upgrade reads every article again)."""
-    if article.input_digest:
-        return _versioned(article.input_digest)
-    return "\x1f".join(str(v or "") for v in (article.id, article.title, article.published, article.source,
-                                              article.url, article.text, reader_version()))
-
-
-def _versioned(input_digest: str) -> str:
-    return f"{input_digest}\x1f{reader_version()}"
+def _content_hash(input_digest: str) -> str:
+    """The content hash of an article: of everything its graph depends on, the record it was read from
+    (:func:`kg.reading.input_digest`) and the version of the reader (a build after an upgrade reads every
+    article again)."""
+    return content_hash(f"{input_digest}\x1f{reader_version()}")
 
 
 PACKAGE = Path(__file__).resolve().parent

@@ -138,7 +138,7 @@ def input_digest(key: str, text: str, max_chars: int, *, title: str | None = Non
     limit = str(max_chars) if len(text) > max_chars else None
     fields = (key, text, limit, title, published.isoformat() if published else None, source, url)
     joined = "\x1f".join("\x1e" if value is None else value for value in fields)
-    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()  # lone surrogates were replaced before
 
 
 def make_article(key: str, text: str, origin: str, options: ReadOptions, *, title: str | None = None,
